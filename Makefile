@@ -1,0 +1,58 @@
+# The Registry's developer verbs. `make run` and `make test` work on a fresh machine:
+# each installs what is missing first (a Python venv in backend/.venv, node_modules in frontend/).
+
+PYTHON ?= python3
+VENV := backend/.venv
+VPY := $(VENV)/bin/python
+BACKEND_STAMP := $(VENV)/.installed
+FRONTEND_STAMP := frontend/node_modules/.installed
+SPA := frontend/dist/index.html
+
+.PHONY: help install run migrate build test test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean
+
+help:
+	@echo "make run    install what is missing, build the web app, migrate, serve on http://127.0.0.1:8000"
+	@echo "make test   install what is missing, run every test (backend on SQLite and PostgreSQL, frontend, browser)"
+	@echo "other verbs: install build migrate test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean"
+
+install: $(BACKEND_STAMP) $(FRONTEND_STAMP)
+
+$(BACKEND_STAMP): backend/pyproject.toml backend/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (set PYTHON=/path/to/python3.11)")'
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -c backend/constraints.txt -e 'backend[test]'
+	touch $@
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+build: $(SPA)
+
+$(SPA): $(FRONTEND_STAMP) $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+run: install build
+	$(VENV)/bin/registry serve
+
+migrate: $(BACKEND_STAMP)
+	$(VENV)/bin/registry migrate
+
+test: install build test-backend test-frontend test-e2e
+
+test-backend: test-backend-sqlite test-backend-postgresql
+
+test-backend-sqlite: $(BACKEND_STAMP)
+	cd backend && REGISTRY_TEST_DATABASE=sqlite .venv/bin/pytest
+
+test-backend-postgresql: $(BACKEND_STAMP)
+	cd backend && REGISTRY_TEST_DATABASE=postgresql .venv/bin/pytest
+
+test-frontend: $(FRONTEND_STAMP)
+	cd frontend && npm run typecheck && npm test
+
+test-e2e: $(BACKEND_STAMP) $(SPA)
+	cd backend && .venv/bin/python tests/with_server.py --database postgresql -- npm --prefix ../frontend run test:e2e
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist

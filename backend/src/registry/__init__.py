@@ -1,0 +1,1 @@
+"""The Registry: a metadata registry for research records."""

@@ -1,0 +1,127 @@
+"""The `registry` command: serve, migrate, users."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+import msgspec
+
+from registry.auth import service as accounts
+from registry.auth.schemas import UserCreate
+from registry.db.engine import Database
+from registry.db.migrate import upgrade
+from registry.errors import RegistryError, ValidationFailed
+from registry.settings import Settings
+
+
+async def _with_db(settings: Settings, work):  # noqa: ANN001, ANN202 - a coroutine function taking the Database
+    db = Database(settings.database_url)
+    try:
+        return await work(db)
+    finally:
+        await db.dispose()
+
+
+def prepare(settings: Settings) -> None:
+    """Bring the database to the current schema and make sure someone can sign in."""
+    upgrade(settings.database_url)
+    generated = asyncio.run(_with_db(settings, lambda db: accounts.ensure_admin(db, settings.admin_password)))
+    if generated:
+        print(f"Created the administrator account: username 'admin', password {generated!r}.")
+        print("It is shown only this once: keep it, or set REGISTRY_ADMIN_PASSWORD before the first start.")
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    prepare(settings)
+    print(f"Registry: http://{settings.host}:{settings.port}/  (API docs: /schema/swagger; Ctrl-C stops)", flush=True)
+    uvicorn.run(
+        "registry.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        log_level=args.log_level,
+        access_log=False,
+    )
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
+    upgrade(settings.database_url)
+    print("The database schema is up to date.")
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> None:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"Password for {args.username}: ")
+    try:
+        new = msgspec.convert(
+            {
+                "username": args.username,
+                "password": password,
+                "display_name": args.display_name or args.username,
+                "email": args.email,
+                "roles": args.role,
+            },
+            UserCreate,
+        )
+    except msgspec.ValidationError as error:
+        raise SystemExit(f"registry: {error}") from None
+    upgrade(settings.database_url)
+    user = asyncio.run(_with_db(settings, lambda db: accounts.create_user(db, new)))
+    print(f"Created user {user.username!r} with roles: {', '.join(user.roles) or 'none'}.")
+
+
+def cmd_users_list(settings: Settings, _: argparse.Namespace) -> None:
+    async def work(db: Database) -> list:
+        async with db.read() as conn:
+            return await accounts.list_users(conn)
+
+    for user in asyncio.run(_with_db(settings, work)):
+        print(f"{user.username}\t{user.display_name}\t{user.email}\t{','.join(user.roles)}")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="registry",
+        description="The Registry: a metadata registry for research records. Settings come from REGISTRY_* environment variables.",
+    )
+    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,users}")
+    serve = verbs.add_parser("serve", help="apply migrations, create the first admin if needed, and serve the API and web app")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.set_defaults(run=cmd_serve)
+    verbs.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    users = verbs.add_parser("users", help="manage user accounts").add_subparsers(dest="users_verb", required=True, metavar="{add,list}")
+    add = users.add_parser("add", help="create a user (asks for the password)")
+    add.add_argument("username")
+    add.add_argument("--email", required=True)
+    add.add_argument("--display-name")
+    add.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        choices=["registry-read", "registry-write", "registry-admin"],
+        help="a general role; repeat for several (each implies the ones before it)",
+    )
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(run=cmd_users_add)
+    users.add_parser("list", help="list users").set_defaults(run=cmd_users_list)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        args.run(Settings.from_env(), args)
+    except ValidationFailed as error:
+        raise SystemExit("registry: " + "; ".join(f"{e.field}: {e.message}" for e in error.errors)) from None
+    except RegistryError as error:
+        raise SystemExit(f"registry: {error.detail}") from None
+
+
+if __name__ == "__main__":
+    main()

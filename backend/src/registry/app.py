@@ -1,0 +1,65 @@
+"""`create_app`: the Litestar application, wired from its domains."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
+
+from registry.auth.controllers import AccountsController, AuthController, principal_dependency
+from registry.auth.tokens import BearerAuthMiddleware
+from registry.db.engine import Database
+from registry.health import health
+from registry.http import BodyLimitMiddleware, exception_to_problem, record_query_names, reject_unknown_query_parameters
+from registry.items.controllers import ItemsController
+from registry.settings import Settings
+from registry.spa import spa_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database_url)
+        try:
+            yield
+        finally:
+            await app.state.db.dispose()
+
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[AuthController, AccountsController, ItemsController, health],
+        dependencies=principal_dependency,
+        before_request=reject_unknown_query_parameters,
+        security=[{"bearer": []}],
+    )
+    app = Litestar(
+        route_handlers=[api, spa_router],
+        lifespan=[database],
+        middleware=[
+            BodyLimitMiddleware,
+            DefineMiddleware(BearerAuthMiddleware, exclude=["^/schema"]),
+        ],
+        exception_handlers={Exception: exception_to_problem},
+        openapi_config=OpenAPIConfig(
+            title="Registry API",
+            version="1.0.0",
+            description="Register, explore and share research records. Sign in with POST /api/v1/auth/token.",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin()],
+            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+        ),
+        debug=False,
+    )
+    app.state.settings = settings
+    record_query_names([handler for route in app.routes if isinstance(route, HTTPRoute) for handler in route.route_handler_map.values()])
+    return app

@@ -1,0 +1,66 @@
+"""Routes: sign in, who am I, and user administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from registry.access.roles import GeneralRole, Principal
+from registry.auth import service
+from registry.auth.schemas import Me, TokenRequest, TokenResponse, User, UserCreate
+from registry.auth.tokens import issue_token
+from registry.guards import requires
+from registry.http import documents_body, problems, read_json
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["accounts"]
+
+    @post(
+        "/token",
+        status_code=200,
+        opt={"exclude_from_auth": True},
+        dependencies=documents_body(TokenRequest),
+        responses=problems(400, 401, 413),
+        summary="Sign in: exchange a username and password for a bearer token",
+    )
+    async def token(self, request: Request[Any, Any, Any], state: State) -> TokenResponse:
+        credentials = await read_json(request, TokenRequest)
+        principal = await service.authenticate(state.db, credentials.username, credentials.password)
+        ttl = state.settings.token_ttl
+        return TokenResponse(access_token=issue_token(state.settings.secret_key, ttl, principal.username, principal.roles), expires_in=ttl)
+
+
+class AccountsController(Controller):
+    tags = ["accounts"]
+
+    @get("/me", responses=problems(401), summary="The signed-in user, with general roles (implied ones included) and groups")
+    async def me(self, principal: Principal, state: State) -> Me:
+        async with state.db.read() as conn:
+            return await service.me(conn, principal.username)
+
+    @get("/users", guards=[requires(GeneralRole.ADMIN)], responses=problems(401, 403), summary="Every user (registry-admin)")
+    async def list_users(self, state: State) -> list[User]:
+        async with state.db.read() as conn:
+            return await service.list_users(conn)
+
+    @post(
+        "/users",
+        guards=[requires(GeneralRole.ADMIN)],
+        dependencies=documents_body(UserCreate),
+        responses=problems(400, 401, 403, 409, 413),
+        summary="Create a user (registry-admin)",
+    )
+    async def create_user(self, request: Request[Any, Any, Any], state: State) -> User:
+        return await service.create_user(state.db, await read_json(request, UserCreate))
+
+
+def provide_principal(request: Request[Principal, Any, Any]) -> Principal:
+    return request.user
+
+
+principal_dependency = {"principal": Provide(provide_principal, sync_to_thread=False)}

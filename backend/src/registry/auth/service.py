@@ -1,0 +1,95 @@
+"""Users: create, look up, sign in, and the first administrator."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from registry.access.roles import GENERAL_ROLE_NAMES, GeneralRole, Principal, close_general, general_role_names
+from registry.auth.passwords import hash_password, verify_password
+from registry.auth.schemas import GroupRef, Me, User, UserCreate
+from registry.db.engine import Database
+from registry.db.models import group_members, groups, users
+from registry.errors import Conflict, NotAuthenticated, NotFound
+
+_ROLE_BY_NAME = {name: role for role, name in GENERAL_ROLE_NAMES.items()}
+BOOTSTRAP_ADMIN = "admin"
+
+
+def roles_from_names(names: list[str]) -> GeneralRole:
+    return close_general(sum({_ROLE_BY_NAME[name] for name in names}))
+
+
+def _user(row: object) -> User:
+    return User(row.username, row.display_name, row.email, general_role_names(row.roles))  # type: ignore[attr-defined]
+
+
+async def create_user(db: Database, new: UserCreate) -> User:
+    password_hash = await hash_password(new.password)
+    values = {
+        "username": new.username,
+        "password_hash": password_hash,
+        "display_name": new.display_name,
+        "email": new.email,
+        "roles": int(roles_from_names(list(new.roles))),
+        "created_at": datetime.datetime.now(datetime.UTC),
+    }
+    try:
+        async with db.write() as conn:
+            await conn.execute(insert(users).values(values))
+    except IntegrityError:
+        raise Conflict(f"The username {new.username!r} is already taken. Choose another.") from None
+    return User(new.username, new.display_name, new.email, general_role_names(values["roles"]))
+
+
+async def list_users(conn: AsyncConnection) -> list[User]:
+    rows = await conn.execute(select(users).order_by(users.c.username))
+    return [_user(row) for row in rows]
+
+
+async def me(conn: AsyncConnection, username: str) -> Me:
+    row = (await conn.execute(select(users).where(users.c.username == username))).one_or_none()
+    if row is None:
+        raise NotFound(f"There is no user {username!r}.")
+    member_of = await conn.execute(
+        select(groups.c.id, groups.c.name)
+        .join(group_members, group_members.c.group_id == groups.c.id)
+        .where(group_members.c.username == username)
+        .order_by(groups.c.name)
+    )
+    user = _user(row)
+    return Me(user.username, user.display_name, user.email, user.roles, [GroupRef(g.id, g.name) for g in member_of])
+
+
+async def authenticate(db: Database, username: str, password: str) -> Principal:
+    async with db.read() as conn:
+        row = (await conn.execute(select(users.c.password_hash, users.c.roles).where(users.c.username == username))).one_or_none()
+    if not await verify_password(row.password_hash if row else None, password) or row is None:
+        raise NotAuthenticated("Wrong username or password.")
+    return Principal(username=username, roles=GeneralRole(row.roles))
+
+
+async def ensure_admin(db: Database, password: str | None) -> str | None:
+    """On a first start with no users, create `admin`. Returns the generated password, if one was made."""
+    async with db.read() as conn:
+        if await conn.scalar(select(func.count()).select_from(users)):
+            return None
+    generated = None if password else secrets.token_urlsafe(12)
+    try:
+        await create_user(
+            db,
+            UserCreate(
+                username=BOOTSTRAP_ADMIN,
+                password=password or generated or "",
+                display_name="Administrator",
+                email="admin@localhost.localdomain",
+                roles=["registry-admin"],
+            ),
+        )
+    except Conflict:  # another process created it first
+        return None
+    return generated

@@ -1,0 +1,48 @@
+"""Signed, expiring bearer tokens (JWT, HS256) and the middleware that checks them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from registry.access.roles import GENERAL_ROLE_NAMES, GeneralRole, Principal, general_role_names
+from registry.errors import NotAuthenticated
+
+ALGORITHM = "HS256"
+_ROLE_BY_NAME = {name: role for role, name in GENERAL_ROLE_NAMES.items()}
+
+
+def issue_token(secret_key: str, ttl: int, username: str, roles: GeneralRole) -> str:
+    """The token carries the user's general roles: a role change applies from the next sign-in."""
+    now = int(time.time())
+    claims = {"sub": username, "roles": general_role_names(roles), "iat": now, "exp": now + ttl}
+    return jwt.encode(claims, secret_key, algorithm=ALGORITHM)
+
+
+def verify_token(secret_key: str, token: str) -> Principal:
+    try:
+        claims = jwt.decode(token, secret_key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "iat"]})
+    except jwt.ExpiredSignatureError:
+        raise NotAuthenticated("Your session has expired. Sign in again.") from None
+    except jwt.InvalidTokenError:
+        raise NotAuthenticated("The access token is not valid. Sign in again.") from None
+    roles = claims.get("roles")
+    if not isinstance(claims["sub"], str) or not isinstance(roles, list) or not all(r in _ROLE_BY_NAME for r in roles):
+        raise NotAuthenticated("The access token is not valid. Sign in again.")
+    return Principal(username=claims["sub"], roles=GeneralRole(sum({_ROLE_BY_NAME[r] for r in roles})))
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Every route needs a valid bearer token unless its `opt` says `exclude_from_auth`."""
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("Sign in first: send `Authorization: Bearer <token>` from POST /api/v1/auth/token.")
+        principal = verify_token(connection.app.state.settings.secret_key, token.strip())
+        return AuthenticationResult(user=principal, auth=token)

@@ -1,0 +1,111 @@
+"""Tables. Services use these through SQLAlchemy Core (`Model.__table__`); Alembic reads the metadata."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
+from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+USERNAME = String(64)
+
+# Sorting by name compares code points on both databases: PostgreSQL's "C" collation and SQLite's
+# default BINARY both order UTF-8 bytes, so keyset cursors mean the same thing everywhere.
+SORT_NAME = String(256).with_variant(String(256, collation="C"), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(USERNAME, primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(256))
+    email: Mapped[str] = mapped_column(String(320))
+    # General roles as a bit set of access.roles.GeneralRole, closed under implication.
+    roles: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+
+
+class Group(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+
+    group_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    username: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"), primary_key=True, index=True)
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True)
+    item_subtype: Mapped[str] = mapped_column(String(64), index=True)
+    item_category: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"), index=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    revision: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    # Derived from `data` on every write, for sorting and search without parsing JSON per row.
+    display_name: Mapped[str] = mapped_column(String(256))
+    sort_name: Mapped[str] = mapped_column(SORT_NAME)
+    search_text: Mapped[str] = mapped_column(Text)
+    # Access settings: `general` item roles as a bit set of access.roles.ItemRole (as stored, not closed).
+    general_roles: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_items_created_at_id", "created_at", "id"),
+        Index("ix_items_updated_at_id", "updated_at", "id"),
+        Index("ix_items_sort_name_id", "sort_name", "id"),
+    )
+
+
+class ItemGroupRoles(Base):
+    """The `groups` part of a record's access settings: one row per group named."""
+
+    __tablename__ = "item_group_roles"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True)
+    roles: Mapped[int] = mapped_column(Integer)
+
+
+class HistoryEntry(Base):
+    __tablename__ = "item_history"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    by: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonB)
+
+
+users = User.__table__
+groups = Group.__table__
+group_members = GroupMember.__table__
+items = Item.__table__
+item_group_roles = ItemGroupRoles.__table__
+item_history = HistoryEntry.__table__

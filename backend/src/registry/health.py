@@ -1,0 +1,34 @@
+"""`GET /health`: is this process up, and can it reach its database?"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+import msgspec
+from litestar import get
+from litestar.datastructures import State
+from sqlalchemy import text
+
+from registry.errors import ServiceUnavailable
+from registry.http import problems
+
+DATABASE_CHECK_SECONDS = 3
+
+
+class Health(msgspec.Struct):
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+@get("/health", opt={"exclude_from_auth": True}, responses=problems(503), tags=["operations"], summary="Liveness and database check")
+async def health(state: State) -> Health:
+    try:
+        async with asyncio.timeout(DATABASE_CHECK_SECONDS), state.db.read() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:  # any failure to answer SELECT 1 means the database is unusable to us
+        raise ServiceUnavailable(
+            "The database cannot be reached. Check REGISTRY_DATABASE_URL and that the database is running.",
+            headers={"Retry-After": "5"},
+        ) from None
+    return Health(status="ok", database="ok")

@@ -1,0 +1,183 @@
+"""HTTP plumbing shared by every controller: strict JSON bodies, strict query strings, body
+limits, and the one exception mapper that turns every error into a problem document."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request, Response
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi import ResponseSpec
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from registry.errors import (
+    BadRequest,
+    FieldError,
+    PayloadTooLarge,
+    Problem,
+    RegistryError,
+    ServiceUnavailable,
+    ValidationFailed,
+    field_error_from_msgspec,
+)
+
+log = logging.getLogger("registry")
+
+T = TypeVar("T")
+
+JSON_BODY_LIMIT = 1024 * 1024
+PROBLEM_JSON = "application/problem+json"
+
+
+async def read_json(request: Request[Any, Any, Any], body_type: type[T]) -> T:
+    """Decode the body strictly as `body_type`: 400 if it is not JSON, 422 naming the field otherwise."""
+    body = await request.body()
+    if len(body) > JSON_BODY_LIMIT:
+        raise PayloadTooLarge(f"The body is larger than {JSON_BODY_LIMIT} bytes.")
+    try:
+        return msgspec.json.decode(body, type=body_type)
+    except msgspec.ValidationError as error:
+        raise ValidationFailed([field_error_from_msgspec(error)]) from None
+    except msgspec.DecodeError:
+        raise BadRequest("The body is not valid JSON. Send a JSON object with Content-Type: application/json.") from None
+
+
+def documents_body(body_type: type) -> dict[str, Provide]:
+    """Show `body_type` as the route's request body in the OpenAPI document.
+
+    Handlers decode bodies themselves (`read_json`) so that errors name their fields and come in
+    the contract's order (404 and 403 before 422). Litestar documents a body it finds on any
+    dependency of the route; this dependency is never requested, so it never runs.
+    """
+
+    def request_body(data: Any) -> None:
+        raise AssertionError("documentation only")
+
+    request_body.__annotations__ = {"data": body_type, "return": None}
+
+    return {"request_body": Provide(request_body, sync_to_thread=False)}
+
+
+_STATUS_MEANINGS = {
+    400: "The body is not JSON.",
+    401: "No token, or an expired or invalid one: sign in again.",
+    403: "Signed in, but not allowed.",
+    404: "No such record, user or group.",
+    409: "The name is already taken.",
+    412: "The record changed since it was read (stale If-Match).",
+    413: "The body is larger than 1 MiB.",
+    422: "Invalid input; `errors` names each field (body path, query parameter or header).",
+    428: "If-Match is missing.",
+    503: "The database cannot be reached.",
+}
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the error statuses a route answers with problem documents.
+
+    Every route may answer 422 (unknown query parameters), so it is always included.
+    """
+    return {
+        status: ResponseSpec(Problem, description=_STATUS_MEANINGS[status], media_type=PROBLEM_JSON, generate_examples=False)
+        for status in sorted({*statuses, 422})
+    }
+
+
+class BodyLimitMiddleware:
+    """413 from Content-Length before anything else (authentication included) looks at the request."""
+
+    def __init__(self, app: ASGIApp, limit: int = JSON_BODY_LIMIT) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.limit:
+                await _send_problem(send, PayloadTooLarge(f"The body is larger than {self.limit} bytes. Send less data in one request."))
+                return
+        await self.app(scope, receive, send)
+
+
+async def _send_problem(send: Send, error: RegistryError) -> None:
+    body = _problem_encoder.encode(error.problem())
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    # The client may still be sending a body nobody will read: close rather than reuse the connection.
+    headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": error.status.value, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
+    """`before_request` hook: a query parameter the route does not declare is a 422, as is a repeated one."""
+    allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
+    seen: set[str] = set()
+    errors: list[FieldError] = []
+    for name, _ in request.query_params.multi_items():
+        if name not in allowed:
+            errors.append(FieldError(name, "Unknown query parameter: remove it."))
+        elif name in seen:
+            errors.append(FieldError(name, "Give this query parameter once."))
+        seen.add(name)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def record_query_names(route_handlers: list[tuple[BaseRouteHandler, Any]]) -> None:
+    """Store each route's declared query parameter names in its `opt`, for the hook above."""
+    for handler, kwargs_model in route_handlers:
+        handler.opt["query_names"] = frozenset(p.field_alias for p in kwargs_model.expected_query_params)
+
+
+_problem_encoder = msgspec.json.Encoder()
+
+
+def problem_response(error: RegistryError) -> Response[bytes]:
+    return Response(
+        _problem_encoder.encode(error.problem()),
+        status_code=error.status.value,
+        media_type=PROBLEM_JSON,
+        headers=error.headers,
+    )
+
+
+def _from_litestar(exc: HTTPException) -> RegistryError:
+    if isinstance(exc, ValidationException):
+        return ValidationFailed(_litestar_field_errors(exc))
+    error = RegistryError(exc.detail, headers=dict(exc.headers or {}))
+    error.status = HTTPStatus(exc.status_code)
+    return error
+
+
+def _litestar_field_errors(exc: ValidationException) -> list[FieldError]:
+    errors = [
+        FieldError(str(item.get("key") or "body"), str(item.get("message") or "Invalid value."))
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    return errors or [FieldError("body", exc.detail)]
+
+
+def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """The one exception mapper (registered for every exception type)."""
+    if isinstance(exc, RegistryError):
+        error = exc
+    elif isinstance(exc, HTTPException):
+        error = _from_litestar(exc)
+    elif isinstance(exc, OperationalError | PoolTimeoutError | OSError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        error = ServiceUnavailable("The database cannot be reached. Try again in a moment.", headers={"Retry-After": "5"})
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        error = RegistryError("Something went wrong on the server. It has been logged; try again later.")
+    return problem_response(error)
+

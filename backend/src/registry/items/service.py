@@ -1,0 +1,261 @@
+"""Records: create, fetch, explore, permissions. Core SQL throughout; one transaction per write."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import hashlib
+import uuid
+from typing import Any
+
+import msgspec
+from sqlalchemy import Row, and_, bindparam, insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from registry.access.roles import (
+    DEFAULT_GENERAL_ACCESS,
+    Decision,
+    Principal,
+    evaluate,
+    general_role_names,
+    item_role_names,
+    readable_clause,
+)
+from registry.db.engine import Database
+from registry.db.models import group_members, item_group_roles, item_history, items
+from registry.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from registry.items.schemas import Item, ItemPage, Permissions, SortOrder, Summary
+from registry.items.subtypes import SUBTYPES, Subtype, search_text
+
+CREATED_REASON = "Created"
+
+_ITEM_COLUMNS = (
+    items.c.id,
+    items.c.item_subtype,
+    items.c.item_category,
+    items.c.owner,
+    items.c.created_at,
+    items.c.updated_at,
+    items.c.revision,
+    items.c.data,
+    items.c.general_roles,
+)
+_SUMMARY_COLUMNS = (
+    items.c.id,
+    items.c.item_subtype,
+    items.c.item_category,
+    items.c.display_name,
+    items.c.owner,
+    items.c.created_at,
+    items.c.updated_at,
+)
+_SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_at, "display_name": items.c.sort_name}
+
+
+def parse_item_id(value: str) -> uuid.UUID:
+    """Ids are UUIDs; anything else names no record."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound(f"There is no record with id {value!r}.") from None
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+async def check_refs(conn: AsyncConnection, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> None:
+    """Each ref must name a record of the right subtype that the caller may read.
+
+    Missing and unreadable records get the same answer, so a ref reveals nothing.
+    """
+    refs = subtype.refs(data)
+    if not refs:
+        return
+    ids = {uuid.UUID(ref_id) for _, ref_id, _ in refs}
+    rows = await conn.execute(select(items.c.id, items.c.item_subtype).where(items.c.id.in_(ids), readable_clause(principal)))
+    found = {str(row.id): row.item_subtype for row in rows}
+    errors = []
+    for field, ref_id, target in refs:
+        label = SUBTYPES[target].label.lower()
+        if ref_id not in found:
+            errors.append(FieldError(field, f"No {label} with this id exists that you can read. Pick one from the list."))
+        elif found[ref_id] != target:
+            errors.append(FieldError(field, f"This record is a {SUBTYPES[found[ref_id]].label.lower()}, not a {label}."))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _derived_columns(data: dict[str, Any]) -> dict[str, Any]:
+    name = data["display_name"]
+    return {"display_name": name, "sort_name": name.lower(), "search_text": search_text(data)}
+
+
+async def create_item(db: Database, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> Item:
+    stored = subtype.to_builtins(data)
+    now = _utcnow()
+    item = Item(
+        id=uuid.uuid4(),
+        item_subtype=subtype.name,
+        item_category=subtype.category,
+        owner=principal.username,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        data=stored,
+    )
+    async with db.write() as conn:
+        await check_refs(conn, principal, subtype, data)
+        await conn.execute(
+            insert(items).values(
+                id=item.id,
+                item_subtype=item.item_subtype,
+                item_category=item.item_category,
+                owner=item.owner,
+                created_at=now,
+                updated_at=now,
+                revision=1,
+                data=stored,
+                general_roles=int(DEFAULT_GENERAL_ACCESS),
+                **_derived_columns(stored),
+            )
+        )
+        await conn.execute(
+            insert(item_history).values(item_id=item.id, revision=1, at=now, by=principal.username, reason=CREATED_REASON, data=stored)
+        )
+    return item
+
+
+async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> tuple[Row[Any], Decision]:
+    """One statement: the record and the caller's group grants on it (one row per grant)."""
+    memberships = item_group_roles.join(
+        group_members,
+        and_(group_members.c.group_id == item_group_roles.c.group_id, group_members.c.username == principal.username),
+    )
+    statement = (
+        select(*_ITEM_COLUMNS, item_group_roles.c.roles.label("group_roles"))
+        .select_from(items.outerjoin(memberships, item_group_roles.c.item_id == items.c.id))
+        .where(items.c.id == item_id)
+    )
+    rows = (await conn.execute(statement)).all()
+    if not rows:
+        raise NotFound(f"There is no record with id {item_id}.")
+    row = rows[0]
+    decision = evaluate(
+        principal,
+        subtype=row.item_subtype,
+        owner=row.owner,
+        general=row.general_roles,
+        member_group_roles=[r.group_roles for r in rows if r.group_roles is not None],
+    )
+    return row, decision
+
+
+def _item(row: Row[Any]) -> Item:
+    return Item(
+        id=row.id,
+        item_subtype=row.item_subtype,
+        item_category=row.item_category,
+        owner=row.owner,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        revision=row.revision,
+        data=row.data,
+    )
+
+
+async def get_item(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Item:
+    row, decision = await _load_with_decision(conn, principal, item_id)
+    if not decision.actions.view:
+        raise Forbidden("You do not have permission to view this record. Ask its owner to share it with you.")
+    return _item(row)
+
+
+async def permissions(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Permissions:
+    _, decision = await _load_with_decision(conn, principal, item_id)
+    return Permissions(
+        item_id=item_id,
+        general_roles=general_role_names(principal.roles),
+        item_roles=item_role_names(decision.item_roles),
+        actions=decision.actions,
+    )
+
+
+class ListQuery(msgspec.Struct, frozen=True):
+    sort: SortOrder = "-created_at"
+    limit: int = 25
+    subtype: str | None = None
+    q: str | None = None
+    owner: str | None = None
+    cursor: str | None = None
+
+
+class _Cursor(msgspec.Struct, array_like=True):
+    filters: str
+    value: str
+    id: uuid.UUID
+
+
+def _filters_fingerprint(query: ListQuery) -> str:
+    """Ties a cursor to the sort and filters it was made for."""
+    key = msgspec.json.encode([query.sort, query.subtype, query.q, query.owner])
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def _encode_cursor(query: ListQuery, sort_value: Any, item_id: uuid.UUID) -> str:
+    value = sort_value.isoformat() if isinstance(sort_value, datetime.datetime) else sort_value
+    raw = msgspec.json.encode(_Cursor(_filters_fingerprint(query), value, item_id))
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
+    try:
+        decoded = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), type=_Cursor)
+        value: Any = decoded.value
+        if query.sort.lstrip("-") != "display_name":
+            value = datetime.datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise ValueError("naive time")
+    except (ValueError, binascii.Error, msgspec.DecodeError):
+        raise ValidationFailed.one("cursor", "This cursor is not valid. Start again from the first page.") from None
+    if decoded.filters != _filters_fingerprint(query):
+        raise ValidationFailed.one("cursor", "This cursor belongs to another sort or filter. Start again from the first page.")
+    return value, decoded.id
+
+
+async def list_items(conn: AsyncConnection, principal: Principal, query: ListQuery) -> ItemPage:
+    descending = query.sort.startswith("-")
+    sort_key = query.sort.lstrip("-")
+    column = _SORT_COLUMNS[sort_key]
+    statement = select(*_SUMMARY_COLUMNS, column.label("sort_value")).where(readable_clause(principal))
+    if query.subtype is not None:
+        statement = statement.where(items.c.item_subtype == query.subtype)
+    if query.owner is not None:
+        statement = statement.where(items.c.owner == query.owner)
+    if query.q is not None:
+        statement = statement.where(items.c.search_text.contains(query.q.lower(), autoescape=True))
+    if query.cursor is not None:
+        after_value, after_id = _decode_cursor(query, query.cursor)
+        position = tuple_(column, items.c.id)
+        bound = tuple_(bindparam("after_value", after_value, column.type), bindparam("after_id", after_id, items.c.id.type))
+        statement = statement.where(position < bound if descending else position > bound)
+    order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
+    rows = (await conn.execute(statement.order_by(*order).limit(query.limit + 1))).all()
+    page, more = rows[: query.limit], len(rows) > query.limit
+    next_cursor = _encode_cursor(query, page[-1].sort_value, page[-1].id) if more else None
+    return ItemPage(
+        items=[
+            Summary(
+                id=r.id,
+                item_subtype=r.item_subtype,
+                item_category=r.item_category,
+                display_name=r.display_name,
+                owner=r.owner,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in page
+        ],
+        next_cursor=next_cursor,
+    )

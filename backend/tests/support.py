@@ -1,0 +1,110 @@
+"""Real databases and real server processes, for the tests and for `with_server.py`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ADMIN_PASSWORD = "admin-test-password"
+SECRET_KEY = "test-secret-key-for-forging-tokens-in-tests-0123456789-0123456789abcdef"
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _postgres_admin(sql: str) -> None:
+    conn = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def create_database(kind: str, name: str) -> str:
+    """A new, empty database: a SQLite file in a temporary folder, or a PostgreSQL database `name`."""
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix=name)) / 'registry.db'}"
+    if kind != "postgresql":
+        raise ValueError("the database kind must be sqlite or postgresql")
+    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    return f"{base}/{name}"
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("postgresql"):
+        name = url.rsplit("/", 1)[1]
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+        self.process = process
+        self.url = url
+        self.log = log
+
+
+FAKE_INDEX = "<!doctype html><title>Registry test app</title><div id=root></div>"
+
+
+def _fake_spa(folder: Path) -> Path:
+    """A stand-in for frontend/dist, so backend tests do not depend on a frontend build."""
+    (folder / "assets").mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(FAKE_INDEX)
+    (folder / "assets" / "app.js").write_text("console.log('registry')")
+    return folder
+
+
+def start_server(database_url: str, log: Path, **env: str) -> Server:
+    port = free_port()
+    environment = {
+        **os.environ,
+        "REGISTRY_DATABASE_URL": database_url,
+        "REGISTRY_PORT": str(port),
+        "REGISTRY_HOST": "127.0.0.1",
+        "REGISTRY_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "REGISTRY_SECRET_KEY": SECRET_KEY,
+        "REGISTRY_FILES_DIR": str(log.parent / "files"),
+        "REGISTRY_SPA_DIR": str(_fake_spa(log.parent / "spa")),
+        **env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry", "serve", "--log-level", "warning"],
+        env=environment,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            httpx.get(f"{url}/api/v1/health", timeout=1)
+            return Server(process, url, log)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the server did not start in time:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()

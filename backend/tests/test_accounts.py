@@ -1,0 +1,150 @@
+"""Accounts and tokens: sign in, /me, users, and what a token must be to be accepted."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import jwt
+import pytest
+from conftest import Access, Api, UserFactory
+from support import SECRET_KEY, Server
+
+
+def test_sign_in_returns_a_bearer_token(server: Server, make_user: UserFactory) -> None:
+    user = make_user("registry-read")
+    assert user.token and user.token.count(".") == 2
+
+
+def test_token_response_shape(server: Server, admin: Api) -> None:
+    response = httpx.post(f"{server.url}/api/v1/auth/token", json={"username": "admin", "password": "admin-test-password"})
+    body = response.json()
+    assert response.status_code == 200
+    assert set(body) == {"access_token", "token_type", "expires_in"}
+    assert body["token_type"] == "bearer" and body["expires_in"] == 3600
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [{"username": "admin", "password": "wrong-password"}, {"username": "nobody-here", "password": "whatever1"}],
+    ids=["wrong password", "unknown user"],
+)
+def test_bad_credentials_are_401(anonymous: Api, credentials: dict) -> None:
+    response = anonymous.post("/auth/token", json=credentials)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "Wrong username or password."
+
+
+def test_sign_in_body_is_checked(anonymous: Api) -> None:
+    assert anonymous.post("/auth/token", content=b"{not json").status_code == 400
+    response = anonymous.post("/auth/token", json={"username": "admin", "password": "x", "remember": True})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "remember", "message": "Unknown field: remove it."}]
+    response = anonymous.post("/auth/token", json={"username": "admin"})
+    assert response.json()["errors"][0]["field"] == "password"
+
+
+def test_me_lists_implied_roles_and_groups(make_user: UserFactory, access: Access) -> None:
+    writer = make_user("registry-write")
+    me = writer.get("/me").json()
+    assert me["username"] == writer.username
+    assert me["roles"] == ["registry-read", "registry-write"]
+    assert me["groups"] == []
+
+
+async def test_me_shows_groups(make_user: UserFactory, access: Access) -> None:
+    user = make_user("registry-read")
+    group_id = await access.new_group(user.username)
+    groups = user.get("/me").json()["groups"]
+    assert [g["id"] for g in groups] == [str(group_id)]
+
+
+def test_admin_has_every_general_role(admin: Api) -> None:
+    assert admin.get("/me").json()["roles"] == ["registry-read", "registry-write", "registry-admin"]
+
+
+def forge(claims: dict, key: str = SECRET_KEY, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
+def valid_claims(**changes: object) -> dict:
+    now = int(time.time())
+    return {"sub": "admin", "roles": ["registry-read", "registry-write", "registry-admin"], "iat": now, "exp": now + 600, **changes}
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(forge(valid_claims(exp=int(time.time()) - 5)), id="expired"),
+        pytest.param(forge(valid_claims(), key="another-key-of-sufficient-length-0123456789"), id="wrong key"),
+        pytest.param(forge(valid_claims(), algorithm="HS512"), id="wrong algorithm"),
+        pytest.param(jwt.encode(valid_claims(), None, algorithm="none"), id="unsigned"),
+        pytest.param(forge({k: v for k, v in valid_claims().items() if k != "exp"}), id="no expiry"),
+        pytest.param(forge(valid_claims(roles="registry-admin")), id="roles not a list"),
+        pytest.param("not-a-token", id="garbage"),
+    ],
+)
+def test_bad_tokens_are_401(server: Server, token: str) -> None:
+    response = httpx.get(f"{server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_tampered_token_is_401(server: Server, make_user: UserFactory) -> None:
+    user = make_user("registry-read")
+    assert user.token is not None
+    header, payload, signature = user.token.split(".")
+    admin_payload = forge(valid_claims(sub=user.username)).split(".")[1]
+    tampered = ".".join([header, admin_payload, signature])
+    assert httpx.get(f"{server.url}/api/v1/me", headers={"Authorization": f"Bearer {tampered}"}).status_code == 401
+
+
+def test_no_token_is_401(anonymous: Api) -> None:
+    for path in ("/me", "/items", "/subtypes", "/users"):
+        response = anonymous.get(path)
+        assert response.status_code == 401, path
+        assert response.json()["status"] == 401
+
+
+def test_admin_creates_users_without_exposing_passwords(admin: Api, server: Server) -> None:
+    body = {"username": "carol.x", "password": "long-enough-pw", "display_name": "Carol", "email": "carol@example.org", "roles": ["registry-write"]}
+    response = admin.post("/users", json=body)
+    assert response.status_code == 201
+    assert response.json() == {"username": "carol.x", "display_name": "Carol", "email": "carol@example.org", "roles": ["registry-read", "registry-write"]}
+    assert admin.post("/users", json=body).status_code == 409
+    listing = admin.get("/users")
+    assert listing.status_code == 200
+    assert "long-enough-pw" not in listing.text and "argon2" not in listing.text
+    assert any(u["username"] == "carol.x" for u in listing.json())
+    signed_in = httpx.post(f"{server.url}/api/v1/auth/token", json={"username": "carol.x", "password": "long-enough-pw"})
+    assert signed_in.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"username": "has space"}, "username"),
+        ({"password": "short"}, "password"),
+        ({"email": "not-an-email"}, "email"),
+        ({"roles": ["registry-owner"]}, "roles.0"),
+        ({"display_name": ""}, "display_name"),
+        ({"is_admin": True}, "is_admin"),
+    ],
+)
+def test_user_creation_rejects_bad_fields(admin: Api, change: dict, field: str) -> None:
+    body = {"username": "dave", "password": "long-enough-pw", "display_name": "Dave", "email": "dave@example.org", "roles": [], **change}
+    response = admin.post("/users", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert all(u["username"] != "dave" for u in admin.get("/users").json())
+
+
+@pytest.mark.parametrize("roles", [["registry-read"], ["registry-write"]])
+def test_only_admins_manage_users(make_user: UserFactory, roles: list[str]) -> None:
+    user = make_user(*roles)
+    assert user.get("/users").status_code == 403
+    body = {"username": "eve", "password": "long-enough-pw", "display_name": "Eve", "email": "eve@example.org", "roles": ["registry-admin"]}
+    assert user.post("/users", json=body).status_code == 403
+    # 403 comes before 422: a non-admin learns nothing about the body's validity
+    assert user.post("/users", json={"bogus": 1}).status_code == 403

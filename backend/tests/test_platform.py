@@ -1,0 +1,142 @@
+"""Migrations, health, OpenAPI, the SPA fallback, and the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import TEST_DATABASE, Api
+from support import FAKE_INDEX, Server, free_port
+
+from registry.db.engine import Database
+from registry.db.migrate import compare_type
+from registry.db.models import Base
+
+
+async def test_migrations_match_the_models(db: Database) -> None:
+    def differences(connection) -> list:  # noqa: ANN001
+        context = MigrationContext.configure(connection, opts={"compare_type": compare_type})
+        return compare_metadata(context, Base.metadata)
+
+    async with db.read() as conn:
+        assert await conn.run_sync(differences) == []
+
+
+def test_health(anonymous: Api) -> None:
+    response = anonymous.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+UNREACHABLE = {
+    "sqlite": "sqlite+aiosqlite:////nonexistent-folder/registry.db",
+    "postgresql": "postgresql+asyncpg://postgres@127.0.0.1:1/registry",
+}
+
+
+def test_health_is_503_and_routes_are_503_when_the_database_is_unreachable(tmp_path, admin: Api) -> None:  # noqa: ANN001
+    port = free_port()
+    env = {**os.environ, "REGISTRY_DATABASE_URL": UNREACHABLE[TEST_DATABASE], "REGISTRY_SECRET_KEY": "x" * 64}
+    # uvicorn directly: `registry serve` would stop at the migration step
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "registry.app:create_app", "--factory", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "log").open("wb"),
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1"
+        for _ in range(100):
+            try:
+                response = httpx.get(f"{url}/health", timeout=10)
+                break
+            except httpx.TransportError:
+                process.wait(0.1) if process.poll() is not None else None
+                import time
+
+                time.sleep(0.1)
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        token = httpx.post(f"{url}/auth/token", json={"username": "admin", "password": "x"}, timeout=10)
+        assert token.status_code == 503
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_openapi_describes_every_route(server: Server) -> None:
+    document = httpx.get(f"{server.url}/schema/openapi.json").json()
+    paths = document["paths"]
+    expected = {
+        "/api/v1/auth/token": {"post"},
+        "/api/v1/me": {"get"},
+        "/api/v1/users": {"get", "post"},
+        "/api/v1/subtypes": {"get"},
+        "/api/v1/items": {"get", "post"},
+        "/api/v1/items/{item_id}": {"get"},
+        "/api/v1/items/{item_id}/permissions": {"get"},
+        "/api/v1/health": {"get"},
+    }
+    for path, methods in expected.items():
+        assert methods <= set(paths[path]), path
+        for method in methods:
+            responses = paths[path][method]["responses"]
+            assert "422" in responses, (path, method)
+            assert responses["422"]["content"]["application/problem+json"]
+    assert paths["/api/v1/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert {"401", "403", "404"} <= set(paths["/api/v1/items/{item_id}"]["get"]["responses"])
+    assert httpx.get(f"{server.url}/schema/swagger").status_code == 200
+
+
+def test_subtypes_serve_form_schemas(writer: Api) -> None:
+    subtypes = writer.get("/subtypes").json()
+    assert [s["subtype"] for s in subtypes] == ["ORGANISATION", "PERSON", "MODEL", "DATASET_TEMPLATE", "MODEL_RUN_WORKFLOW_TEMPLATE", "STUDY", "DATASET"]
+    for entry in subtypes:
+        assert entry["json_schema"]["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert entry["ui_schema"]["ui:order"][0] == "display_name"
+        assert entry["label"] and entry["category"] in {"AGENT", "ENTITY", "ACTIVITY"}
+    assert "null" not in str(subtypes)
+
+
+@pytest.mark.parametrize("path", ["/", "/items/00000000-0000-0000-0000-000000000000", "/register/MODEL?clone=x"])
+def test_client_routes_get_the_app(server: Server, path: str) -> None:
+    response = httpx.get(f"{server.url}{path}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text == FAKE_INDEX
+
+
+def test_app_files_are_served_as_themselves(server: Server) -> None:
+    response = httpx.get(f"{server.url}/assets/app.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert httpx.get(f"{server.url}/../../etc/passwd").text == FAKE_INDEX
+
+
+def test_command_line_help() -> None:
+    result = subprocess.run([sys.executable, "-m", "registry", "--help"], capture_output=True, text=True, check=True)
+    for verb in ("serve", "migrate", "users"):
+        assert verb in result.stdout
+    users = subprocess.run([sys.executable, "-m", "registry", "users", "--help"], capture_output=True, text=True, check=True)
+    assert "add" in users.stdout and "list" in users.stdout
+
+
+def test_users_add_from_the_terminal(server: Server, migrated_url: str) -> None:
+    env = {**os.environ, "REGISTRY_DATABASE_URL": migrated_url}
+    subprocess.run(
+        [sys.executable, "-m", "registry", "users", "add", "terminal-user", "--email", "t@example.org", "--role", "registry-write", "--password-stdin"],
+        input="terminal-password\n",
+        text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    listed = subprocess.run([sys.executable, "-m", "registry", "users", "list"], env=env, capture_output=True, text=True, check=True)
+    assert "terminal-user" in listed.stdout
+    token = httpx.post(f"{server.url}/api/v1/auth/token", json={"username": "terminal-user", "password": "terminal-password"})
+    assert token.status_code == 200
