@@ -20,7 +20,7 @@ from sqlalchemy import insert, update
 from registry.db.engine import Database
 from registry.db.migrate import upgrade
 from registry.db.models import group_members, groups, item_group_roles, items
-from support import ADMIN_PASSWORD, Server, create_database, drop_database, start_server, stop_server
+from support import ADMIN_PASSWORD, Server, fake_spa, create_database, drop_database, start_server, stop_server
 
 TEST_DATABASE = os.environ.get("REGISTRY_TEST_DATABASE", "sqlite")
 
@@ -51,7 +51,8 @@ async def db(migrated_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture(scope="session")
 def server(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(migrated_url, tmp_path_factory.mktemp("server") / "server.log")
+    folder = tmp_path_factory.mktemp("server")
+    running = start_server(migrated_url, folder / "server.log", REGISTRY_SPA_DIR=str(fake_spa(folder / "spa")))
     yield running
     stop_server(running)
 

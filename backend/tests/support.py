@@ -61,7 +61,7 @@ class Server:
 FAKE_INDEX = "<!doctype html><title>Registry test app</title><div id=root></div>"
 
 
-def _fake_spa(folder: Path) -> Path:
+def fake_spa(folder: Path) -> Path:
     """A stand-in for frontend/dist, so backend tests do not depend on a frontend build."""
     (folder / "assets").mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(FAKE_INDEX)
@@ -79,7 +79,6 @@ def start_server(database_url: str, log: Path, **env: str) -> Server:
         "REGISTRY_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "REGISTRY_SECRET_KEY": SECRET_KEY,
         "REGISTRY_FILES_DIR": str(log.parent / "files"),
-        "REGISTRY_SPA_DIR": str(_fake_spa(log.parent / "spa")),
         **env,
     }
     process = subprocess.Popen(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import TEST_DATABASE, Api
-from support import FAKE_INDEX, Server, free_port
+from support import FAKE_INDEX, Server, create_database, drop_database, free_port, start_server, stop_server
 
 from registry.db.engine import Database
 from registry.db.migrate import compare_type
@@ -39,7 +41,7 @@ UNREACHABLE = {
 }
 
 
-def test_health_is_503_and_routes_are_503_when_the_database_is_unreachable(tmp_path, admin: Api) -> None:  # noqa: ANN001
+def test_health_is_503_and_routes_are_503_when_the_database_is_unreachable(tmp_path) -> None:  # noqa: ANN001
     port = free_port()
     env = {**os.environ, "REGISTRY_DATABASE_URL": UNREACHABLE[TEST_DATABASE], "REGISTRY_SECRET_KEY": "x" * 64}
     # uvicorn directly: `registry serve` would stop at the migration step
@@ -51,14 +53,13 @@ def test_health_is_503_and_routes_are_503_when_the_database_is_unreachable(tmp_p
     )
     try:
         url = f"http://127.0.0.1:{port}/api/v1"
-        for _ in range(100):
+        deadline = time.monotonic() + 30
+        while True:
             try:
                 response = httpx.get(f"{url}/health", timeout=10)
                 break
             except httpx.TransportError:
-                process.wait(0.1) if process.poll() is not None else None
-                import time
-
+                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "log").read_text()
                 time.sleep(0.1)
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
@@ -140,3 +141,32 @@ def test_users_add_from_the_terminal(server: Server, migrated_url: str) -> None:
     assert "terminal-user" in listed.stdout
     token = httpx.post(f"{server.url}/api/v1/auth/token", json={"username": "terminal-user", "password": "terminal-password"})
     assert token.status_code == 200
+
+
+async def test_database_settings(db: Database) -> None:
+    async with db.read() as conn:
+        if db.is_sqlite:
+            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+            assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+        else:
+            assert (await conn.exec_driver_sql("SHOW TimeZone")).scalar() is not None
+            assert (await conn.exec_driver_sql("SELECT collation_name FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'sort_name'")).scalar() == "C"
+
+
+def test_first_start_without_a_password_prints_a_generated_one(tmp_path) -> None:  # noqa: ANN001
+    url = create_database(TEST_DATABASE, f"registry_bootstrap_{os.getpid()}")
+    try:
+        first = start_server(url, tmp_path / "first.log", REGISTRY_ADMIN_PASSWORD="")
+        stop_server(first)
+        log = (tmp_path / "first.log").read_text()
+        match = re.search(r"password '([^']+)'", log)
+        assert match, log
+        second = start_server(url, tmp_path / "second.log", REGISTRY_ADMIN_PASSWORD="")
+        try:
+            assert "password" not in (tmp_path / "second.log").read_text()
+            token = httpx.post(f"{second.url}/api/v1/auth/token", json={"username": "admin", "password": match[1]})
+            assert token.status_code == 200
+        finally:
+            stop_server(second)
+    finally:
+        drop_database(url)

@@ -16,7 +16,7 @@ from registry.auth.controllers import AccountsController, AuthController, princi
 from registry.auth.tokens import BearerAuthMiddleware
 from registry.db.engine import Database
 from registry.health import health
-from registry.http import BodyLimitMiddleware, exception_to_problem, record_query_names, reject_unknown_query_parameters
+from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
 from registry.settings import Settings
 from registry.spa import spa_router
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[AuthController, AccountsController, ItemsController, health],
         dependencies=principal_dependency,
         before_request=reject_unknown_query_parameters,
+        request_max_body_size=JSON_BODY_LIMIT,
         security=[{"bearer": []}],
     )
     app = Litestar(

@@ -23,7 +23,9 @@ def create_engine(url: str) -> AsyncEngine:
         url,
         json_serializer=_json_serializer,
         json_deserializer=msgspec.json.decode,
-        **({"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_size": 10, "max_overflow": 10}),
+        # A database that does not answer must fail a request in seconds, not hang it.
+        connect_args={"timeout": 5},
+        **({} if url.startswith("sqlite") else {"pool_size": 10, "max_overflow": 10, "pool_timeout": 10}),
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)

@@ -75,8 +75,13 @@ class ItemsController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=100, description="Page size.")] = 25,
         cursor: Annotated[str | None, Parameter(max_length=1024, description="`next_cursor` of the previous page.")] = None,
     ) -> ItemPage:
+        errors = []
         if subtype is not None and subtype not in SUBTYPES:
-            raise ValidationFailed([FieldError("subtype", f"Unknown subtype. Use one of: {', '.join(SUBTYPES)}.")])
+            errors.append(FieldError("subtype", f"Unknown subtype. Use one of: {', '.join(SUBTYPES)}."))
+        if q is not None and any(ord(c) < 32 for c in q):
+            errors.append(FieldError("q", "Search text cannot contain control characters."))
+        if errors:
+            raise ValidationFailed(errors)
         query = service.ListQuery(sort=sort, limit=limit, subtype=subtype, q=q, owner=owner, cursor=cursor)
         async with state.db.read() as conn:
             return await service.list_items(conn, principal, query)
