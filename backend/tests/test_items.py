@@ -210,3 +210,26 @@ def test_clone_over_the_api_is_fetch_change_create(writer: Api, make_user: UserF
     assert clone["owner"] == cloner.username
     assert clone["revision"] == 1
     assert clone["data"]["description"] == source["data"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"[]", "body"),
+        (b'{"item_subtype": "STUDY", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "body"),
+        (b'{"item_subtype": "STUDY", "data": {"display_name": "a\\u0000b", "title": "t", "description": "d"}}', "data.display_name"),
+        (b'{"item_subtype": "STUDY", "data": {"display_name": "n", "title": "t", "description": "d", "user_metadata": {"k\\u0000": "v"}}}', "data.user_metadata.k\x00"),
+    ],
+    ids=["array", "deeply nested", "NUL in text", "NUL in a key"],
+)
+def test_hostile_bodies_are_422_not_500(writer: Api, body: bytes, field: str) -> None:
+    response = writer.post("/items", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("param", ["owner", "subtype", "q", "cursor"])
+def test_nul_in_a_query_parameter_is_422(writer: Api, param: str) -> None:
+    response = writer.get("/items", params={param: "a\x00b"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == param

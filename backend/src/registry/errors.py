@@ -129,4 +129,5 @@ def field_error_from_msgspec(error: msgspec.ValidationError, prefix: str = "") -
     else:
         if message.startswith("Expected") and message.endswith("got `null`"):
             message = "null is not allowed here: leave the field out instead."
-    return FieldError(join_path(prefix, *parts), message)
+    # An error about the whole body (an array where an object belongs) has no path.
+    return FieldError(join_path(prefix, *parts) or "body", message)

@@ -26,6 +26,7 @@ from registry.errors import (
     ServiceUnavailable,
     ValidationFailed,
     field_error_from_msgspec,
+    join_path,
 )
 
 log = logging.getLogger("registry")
@@ -42,11 +43,29 @@ async def read_json(request: Request[Any, Any, Any], body_type: type[T]) -> T:
     if len(body) > JSON_BODY_LIMIT:
         raise PayloadTooLarge(f"The body is larger than {JSON_BODY_LIMIT} bytes.")
     try:
-        return msgspec.json.decode(body, type=body_type)
+        decoded = msgspec.json.decode(body, type=body_type)
     except msgspec.ValidationError as error:
         raise ValidationFailed([field_error_from_msgspec(error)]) from None
     except msgspec.DecodeError:
         raise BadRequest("The body is not valid JSON. Send a JSON object with Content-Type: application/json.") from None
+    except RecursionError:
+        raise ValidationFailed.one("body", "The body nests too deeply.") from None
+    # JSON can carry U+0000 only as an escape; no database stores it in text.
+    if b"\\u0000" in body:
+        errors = [FieldError(path, "Text cannot contain the NUL character (U+0000).") for path in _paths_with_nul(msgspec.json.decode(body))]
+        if errors:
+            raise ValidationFailed(errors)
+    return decoded
+
+
+def _paths_with_nul(value: Any, path: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in ([join_path(path, key)] if "\x00" in key else []) + _paths_with_nul(item, join_path(path, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _paths_with_nul(item, join_path(path, index))]
+    return []
 
 
 def documents_body(body_type: type) -> dict[str, Provide]:
@@ -116,15 +135,18 @@ async def _send_problem(send: Send, error: RegistryError) -> None:
 
 
 def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
-    """`before_request` hook: a query parameter the route does not declare is a 422, as is a repeated one."""
+    """`before_request` hook: a query parameter the route does not declare is a 422, as is a
+    repeated one or one holding U+0000 (which no database stores in text)."""
     allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
     seen: set[str] = set()
     errors: list[FieldError] = []
-    for name, _ in request.query_params.multi_items():
+    for name, value in request.query_params.multi_items():
         if name not in allowed:
             errors.append(FieldError(name, "Unknown query parameter: remove it."))
         elif name in seen:
             errors.append(FieldError(name, "Give this query parameter once."))
+        elif "\x00" in value:
+            errors.append(FieldError(name, "Remove the NUL character (U+0000)."))
         seen.add(name)
     if errors:
         raise ValidationFailed(errors)
