@@ -7,7 +7,6 @@ REGISTRY_TEST_POSTGRES_URL points at the PostgreSQL server (default: 127.0.0.1:5
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import os
 import uuid
@@ -15,11 +14,9 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
-from sqlalchemy import insert, update
 
 from registry.db.engine import Database
 from registry.db.migrate import upgrade
-from registry.db.models import group_members, groups, item_group_roles, items
 from support import ADMIN_PASSWORD, Server, fake_spa, create_database, drop_database, start_server, stop_server
 
 TEST_DATABASE = os.environ.get("REGISTRY_TEST_DATABASE", "sqlite")
@@ -122,32 +119,26 @@ def reader(make_user: UserFactory) -> Api:
     return make_user("registry-read", prefix="reader")
 
 
-class Access:
-    """Sets access settings and groups directly in the database, for routes that come later
-    (PUT /items/{id}/access, group membership) — the rows are exactly what those routes write."""
+class Sharing:
+    """Groups and access settings through the API, as a registry admin."""
 
-    def __init__(self, database: Database) -> None:
-        self.db = database
+    def __init__(self, admin: Api) -> None:
+        self.admin = admin
 
-    async def set_general(self, item_id: str, roles: int) -> None:
-        async with self.db.write() as conn:
-            await conn.execute(update(items).where(items.c.id == uuid.UUID(item_id)).values(general_roles=roles))
-
-    async def new_group(self, *members: str) -> uuid.UUID:
-        group_id = uuid.uuid4()
-        async with self.db.write() as conn:
-            await conn.execute(
-                insert(groups).values(id=group_id, name=f"group-{group_id.hex[:8]}", description="", created_at=datetime.datetime.now(datetime.UTC))
-            )
-            for member in members:
-                await conn.execute(insert(group_members).values(group_id=group_id, username=member))
+    def new_group(self, *members: str) -> str:
+        response = self.admin.post("/groups", json={"name": f"group-{uuid.uuid4().hex[:10]}", "description": "for a test"})
+        assert response.status_code == 201, response.text
+        group_id = response.json()["id"]
+        for member in members:
+            assert self.admin.put(f"/groups/{group_id}/members/{member}").status_code == 204
         return group_id
 
-    async def grant_group(self, item_id: str, group_id: uuid.UUID, roles: int) -> None:
-        async with self.db.write() as conn:
-            await conn.execute(insert(item_group_roles).values(item_id=uuid.UUID(item_id), group_id=group_id, roles=roles))
+    def set_access(self, item_id: str, general: list[str], groups: dict[str, list[str]] | None = None) -> dict:
+        response = self.admin.put(f"/items/{item_id}/access", json={"general": general, "groups": groups or {}})
+        assert response.status_code == 200, response.text
+        return response.json()
 
 
 @pytest.fixture(scope="session")
-def access(db: Database) -> Access:
-    return Access(db)
+def sharing(admin: Api) -> Sharing:
+    return Sharing(admin)

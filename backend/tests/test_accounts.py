@@ -7,7 +7,7 @@ import time
 import httpx
 import jwt
 import pytest
-from conftest import Access, Api, UserFactory
+from conftest import Api, Sharing, UserFactory
 from support import SECRET_KEY, Server
 
 
@@ -45,7 +45,7 @@ def test_sign_in_body_is_checked(anonymous: Api) -> None:
     assert response.json()["errors"][0]["field"] == "password"
 
 
-def test_me_lists_implied_roles_and_groups(make_user: UserFactory, access: Access) -> None:
+def test_me_lists_implied_roles(make_user: UserFactory) -> None:
     writer = make_user("registry-write")
     me = writer.get("/me").json()
     assert me["username"] == writer.username
@@ -53,11 +53,11 @@ def test_me_lists_implied_roles_and_groups(make_user: UserFactory, access: Acces
     assert me["groups"] == []
 
 
-async def test_me_shows_groups(make_user: UserFactory, access: Access) -> None:
+def test_me_shows_groups(make_user: UserFactory, sharing: Sharing) -> None:
     user = make_user("registry-read")
-    group_id = await access.new_group(user.username)
+    group_id = sharing.new_group(user.username)
     groups = user.get("/me").json()["groups"]
-    assert [g["id"] for g in groups] == [str(group_id)]
+    assert [g["id"] for g in groups] == [group_id]
 
 
 def test_admin_has_every_general_role(admin: Api) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 import samples
-from conftest import Access, Api, UserFactory
+from conftest import Api, Sharing, UserFactory
 
 NO_ACTIONS = {"view": False, "edit": False, "clone": False, "manage_access": False, "read_files": False, "write_files": False}
 ALL_METADATA = {**NO_ACTIONS, "view": True, "edit": True, "clone": True, "manage_access": True}
@@ -21,7 +21,7 @@ class World:
 
 
 @pytest.fixture(scope="module")
-async def world(make_user: UserFactory, admin: Api, anonymous: Api, access: Access) -> World:
+def world(make_user: UserFactory, anonymous: Api, sharing: Sharing) -> World:
     owner = make_user("registry-write", prefix="owner")
     actors = {
         "anonymous": anonymous,
@@ -37,13 +37,10 @@ async def world(make_user: UserFactory, admin: Api, anonymous: Api, access: Acce
     private = owner.create("STUDY", samples.study("Private study"))
     org = owner.create("ORGANISATION", samples.organisation())
     private_dataset = owner.create("DATASET", samples.dataset(org["id"], "Private data"))
-    readers = await access.new_group(actors["group reader"].username, actors["no roles"].username)
-    editors = await access.new_group(actors["group editor"].username)
-    for item in (private, private_dataset):
-        await access.set_general(item["id"], 0)
-        await access.grant_group(item["id"], readers, 1)  # metadata-read
-    await access.grant_group(private["id"], editors, 2)  # metadata-write
-    await access.grant_group(private_dataset["id"], editors, 8)  # dataset-data-write
+    readers = sharing.new_group(actors["group reader"].username, actors["no roles"].username)
+    editors = sharing.new_group(actors["group editor"].username)
+    sharing.set_access(private["id"], [], {readers: ["metadata-read"], editors: ["metadata-write"]})
+    sharing.set_access(private_dataset["id"], [], {readers: ["metadata-read"], editors: ["dataset-data-write"]})
     return World(actors, public, private, private_dataset)
 
 
@@ -110,19 +107,13 @@ def test_listing_needs_registry_read(world: World) -> None:
     assert world.actors["anonymous"].get("/items").status_code == 401
 
 
-async def test_removing_a_group_grant_takes_effect_on_the_next_request(make_user: UserFactory, access: Access, db) -> None:  # noqa: ANN001
-    from sqlalchemy import delete
-
-    from registry.db.models import group_members
-
+def test_removing_a_member_ends_their_group_roles_at_once(make_user: UserFactory, sharing: Sharing) -> None:
     owner = make_user("registry-write", prefix="revoke")
     member = make_user("registry-read")
     item = owner.create("STUDY", samples.study("Revocable"))
-    await access.set_general(item["id"], 0)
-    group = await access.new_group(member.username)
-    await access.grant_group(item["id"], group, 1)
+    group = sharing.new_group(member.username)
+    sharing.set_access(item["id"], [], {group: ["metadata-read"]})
     assert member.get(f"/items/{item['id']}").status_code == 200
-    async with db.write() as conn:
-        await conn.execute(delete(group_members).where(group_members.c.group_id == group))
+    assert sharing.admin.delete(f"/groups/{group}/members/{member.username}").status_code == 204
     assert member.get(f"/items/{item['id']}").status_code == 403
     assert item["id"] not in [i["id"] for i in member.get("/items", params={"owner": owner.username}).json()["items"]]

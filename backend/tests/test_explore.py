@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 import samples
-from conftest import Access, Api, UserFactory
+from conftest import Api, Sharing, UserFactory
 
 
 def all_pages(api: Api, **params: object) -> list[list[dict]]:
@@ -97,17 +97,16 @@ def test_subtype_filter(catalogue: tuple[Api, list[dict]]) -> None:
     assert {i["id"] for i in studies} == {c["id"] for c in created if c["item_subtype"] == "STUDY"}
 
 
-async def test_lists_show_only_readable_records(make_user: UserFactory, access: Access) -> None:
+def test_lists_show_only_readable_records(make_user: UserFactory, sharing: Sharing) -> None:
     owner = make_user("registry-write", prefix="private")
     public = owner.create("STUDY", samples.study("public"))
     private = owner.create("STUDY", samples.study("private"))
     shared = owner.create("STUDY", samples.study("shared"))
-    await access.set_general(private["id"], 0)
-    await access.set_general(shared["id"], 0)
     member = make_user("registry-read")
     outsider = make_user("registry-read")
-    group = await access.new_group(member.username)
-    await access.grant_group(shared["id"], group, 1)
+    group = sharing.new_group(member.username)
+    sharing.set_access(private["id"], [])
+    sharing.set_access(shared["id"], [], {group: ["metadata-read"]})
 
     def visible(api: Api) -> set[str]:
         return {i["id"] for page in all_pages(api, owner=owner.username, limit=1) for i in page}

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import samples
-from conftest import Access, Api, UserFactory
+from conftest import Api, Sharing, UserFactory
 from sqlalchemy import select
 from support import Server
 
@@ -125,12 +125,12 @@ def test_missing_ref_and_wrong_subtype_ref_are_422(writer: Api) -> None:
     assert errors_for(template["id"], model["id"]) == {"data.software_id", "data.input_templates.0.template_id"}
 
 
-async def test_unreadable_ref_gets_the_same_answer_as_a_missing_one(writer: Api, make_user: UserFactory, access: Access) -> None:
+def test_unreadable_ref_gets_the_same_answer_as_a_missing_one(writer: Api, make_user: UserFactory, sharing: Sharing) -> None:
     model = writer.create("MODEL", samples.model())
     template = writer.create("DATASET_TEMPLATE", samples.dataset_template())
     stranger = make_user("registry-write")
     hidden = stranger.create("DATASET_TEMPLATE", samples.dataset_template("Hidden"))
-    await access.set_general(hidden["id"], 0)
+    sharing.set_access(hidden["id"], [])
 
     def message_for(input_id: str) -> str:
         data = samples.workflow_template(model["id"], input_id, template["id"])
@@ -142,7 +142,7 @@ async def test_unreadable_ref_gets_the_same_answer_as_a_missing_one(writer: Api,
 
     assert message_for(hidden["id"]) == message_for(str(uuid.uuid4()))
     # once readable again, the same ref is accepted
-    await access.set_general(hidden["id"], 1)
+    sharing.set_access(hidden["id"], ["metadata-read"])
     data = samples.workflow_template(model["id"], hidden["id"], template["id"])
     assert writer.post("/items", json={"item_subtype": "MODEL_RUN_WORKFLOW_TEMPLATE", "data": data}).status_code == 201
 

@@ -79,8 +79,13 @@ def test_openapi_describes_every_route(server: Server) -> None:
         "/api/v1/users": {"get", "post"},
         "/api/v1/subtypes": {"get"},
         "/api/v1/items": {"get", "post"},
-        "/api/v1/items/{item_id}": {"get"},
+        "/api/v1/items/{item_id}": {"get", "put"},
         "/api/v1/items/{item_id}/permissions": {"get"},
+        "/api/v1/items/{item_id}/history": {"get"},
+        "/api/v1/items/{item_id}/access": {"get", "put"},
+        "/api/v1/items/{item_id}/access-log": {"get"},
+        "/api/v1/groups": {"get", "post"},
+        "/api/v1/groups/{group_id}/members/{username}": {"put", "delete"},
         "/api/v1/health": {"get"},
     }
     for path, methods in expected.items():
@@ -91,6 +96,9 @@ def test_openapi_describes_every_route(server: Server) -> None:
             assert responses["422"]["content"]["application/problem+json"]
     assert paths["/api/v1/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
     assert {"401", "403", "404"} <= set(paths["/api/v1/items/{item_id}"]["get"]["responses"])
+    assert {"412", "428"} <= set(paths["/api/v1/items/{item_id}"]["put"]["responses"])
+    headers = {p["name"] for p in paths["/api/v1/items/{item_id}"]["put"]["parameters"] if p["in"] == "header"}
+    assert headers == {"If-Match"}
     assert httpx.get(f"{server.url}/schema/swagger").status_code == 200
 
 

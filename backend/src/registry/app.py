@@ -12,6 +12,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 
+from registry.access.controllers import AccessController, GroupsController
 from registry.auth.controllers import AccountsController, AuthController, principal_dependency
 from registry.auth.tokens import BearerAuthMiddleware
 from registry.db.engine import Database
@@ -37,7 +38,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthController, AccountsController, ItemsController, health],
+        route_handlers=[AuthController, AccountsController, ItemsController, AccessController, GroupsController, health],
         dependencies=principal_dependency,
         before_request=reject_unknown_query_parameters,
         request_max_body_size=JSON_BODY_LIMIT,

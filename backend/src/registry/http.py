@@ -37,11 +37,15 @@ JSON_BODY_LIMIT = 1024 * 1024
 PROBLEM_JSON = "application/problem+json"
 
 
-async def read_json(request: Request[Any, Any, Any], body_type: type[T]) -> T:
-    """Decode the body strictly as `body_type`: 400 if it is not JSON, 422 naming the field otherwise."""
+async def read_body(request: Request[Any, Any, Any]) -> bytes:
     body = await request.body()
     if len(body) > JSON_BODY_LIMIT:
         raise PayloadTooLarge(f"The body is larger than {JSON_BODY_LIMIT} bytes.")
+    return body
+
+
+def decode_json(body: bytes, body_type: type[T]) -> T:
+    """Decode strictly as `body_type`: 400 if it is not JSON, 422 naming the field otherwise."""
     try:
         decoded = msgspec.json.decode(body, type=body_type)
     except msgspec.ValidationError as error:
@@ -56,6 +60,10 @@ async def read_json(request: Request[Any, Any, Any], body_type: type[T]) -> T:
         if errors:
             raise ValidationFailed(errors)
     return decoded
+
+
+async def read_json(request: Request[Any, Any, Any], body_type: type[T]) -> T:
+    return decode_json(await read_body(request), body_type)
 
 
 def _paths_with_nul(value: Any, path: str = "") -> list[str]:

@@ -103,9 +103,40 @@ class HistoryEntry(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JsonB)
 
 
+class AccessLogEntry(Base):
+    """One change of a record's access settings: who, when, and the settings before and after."""
+
+    __tablename__ = "item_access_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    by: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"))
+    old: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    new: Mapped[dict[str, Any]] = mapped_column(JsonB)
+
+
+class IdempotencyKey(Base):
+    """The first 201 answer to a `POST /items` with an Idempotency-Key, replayed to retries for 24 h.
+
+    Inserted in the transaction that creates the record: a concurrent retry's insert waits on
+    this row's primary key until the first request commits (then replays) or rolls back."""
+
+    __tablename__ = "idempotency_keys"
+
+    username: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC, index=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("items.id", ondelete="CASCADE"))
+    response_body: Mapped[str] = mapped_column(Text)
+
+
 users = User.__table__
 groups = Group.__table__
 group_members = GroupMember.__table__
 items = Item.__table__
 item_group_roles = ItemGroupRoles.__table__
 item_history = HistoryEntry.__table__
+item_access_log = AccessLogEntry.__table__
+idempotency_keys = IdempotencyKey.__table__

@@ -1,19 +1,33 @@
-"""Routes: subtypes, create, fetch, explore and permissions-check."""
+"""Routes: subtypes, create, fetch, update, history, explore and permissions-check."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import Parameter
+from sqlalchemy.exc import IntegrityError
 
 from registry.access.roles import GeneralRole, Principal
 from registry.errors import FieldError, ValidationFailed
 from registry.guards import requires
-from registry.http import documents_body, problems, read_json
+from registry.http import decode_json, documents_body, problems, read_body
 from registry.items import service
-from registry.items.schemas import Item, ItemCreate, ItemCreateDocument, ItemPage, Permissions, SortOrder, SubtypeInfo
+from registry.items.idempotency import IdempotencyClaim
+from registry.items.schemas import (
+    History,
+    Item,
+    ItemCreate,
+    ItemCreateDocument,
+    ItemIdentity,
+    ItemPage,
+    ItemUpdateDocument,
+    Permissions,
+    SortOrder,
+    SubtypeInfo,
+)
 from registry.items.subtypes import SUBTYPES
 
 SUBTYPE_INFOS = [
@@ -23,8 +37,18 @@ SUBTYPE_INFOS = [
 ItemId = Annotated[str, Parameter(title="Record id", description="The record's UUID.")]
 
 
-def _with_etag(item: Item, status_code: int = 200, headers: dict[str, str] | None = None) -> Response[Item]:
-    return Response(item, status_code=status_code, headers={"ETag": f'"{item.revision}"', **(headers or {})})
+def _with_etag(item: Item) -> Response[Item]:
+    return Response(item, headers={"ETag": f'"{item.revision}"'})
+
+
+_item_id_and_revision = msgspec.json.Decoder(ItemIdentity)
+
+
+def _created(body: bytes) -> Response[Item]:
+    """The 201 of a create, from its encoded Item (the same bytes when a retry replays it)."""
+    item = _item_id_and_revision.decode(body)
+    headers = {"Location": f"/api/v1/items/{item.id}", "ETag": f'"{item.revision}"'}
+    return Response(body, status_code=201, media_type=MediaType.JSON, headers=headers)
 
 
 class ItemsController(Controller):
@@ -39,16 +63,59 @@ class ItemsController(Controller):
         guards=[requires(GeneralRole.WRITE)],
         dependencies=documents_body(ItemCreateDocument),
         responses=problems(400, 401, 403, 413),
+        response_description="The new record",
         summary="Register a new record",
         description="`data` holds the subtype's fields (GET /subtypes gives its schema). To clone a record, fetch it, change its `data`, and post it here.",
     )
-    async def create(self, request: Request[Any, Any, Any], principal: Principal, state: State) -> Response[Item]:
-        envelope = await read_json(request, ItemCreate)
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        state: State,
+        idempotency_key: Annotated[
+            str | None,
+            Parameter(header="Idempotency-Key", description="Retry safely: the same key and body within 24 h return the first 201."),
+        ] = None,
+    ) -> Response[Item]:
+        body = await read_body(request)
+        claim = IdempotencyClaim(principal.username, idempotency_key, body) if idempotency_key is not None else None
+        if claim is not None and (replay := await claim.stored_response(state.db)) is not None:
+            return _created(replay)
+        envelope = decode_json(body, ItemCreate)
         subtype = SUBTYPES.get(envelope.item_subtype)
         if subtype is None:
             raise ValidationFailed.one("item_subtype", f"Unknown subtype. Use one of: {', '.join(SUBTYPES)}.")
-        item = await service.create_item(state.db, principal, subtype, subtype.decode(bytes(envelope.data)))
-        return _with_etag(item, 201, {"Location": f"/api/v1/items/{item.id}"})
+        data = subtype.decode(bytes(envelope.data))
+        try:
+            return _created(await service.create_item(state.db, principal, subtype, data, claim))
+        except IntegrityError:
+            # A concurrent request with the same key committed first: answer as it did.
+            if claim is None or (replay := await claim.stored_response(state.db)) is None:
+                raise
+            return _created(replay)
+
+    @put(
+        "/items/{item_id:str}",
+        dependencies=documents_body(ItemUpdateDocument),
+        responses=problems(400, 401, 403, 404, 412, 413, 428),
+        summary="Change a record: a new revision with its reason, if If-Match names the current one",
+    )
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        item_id: ItemId,
+        principal: Principal,
+        state: State,
+        if_match: Annotated[str | None, Parameter(header="If-Match", description='The ETag you read, e.g. "3".')] = None,
+    ) -> Response[Item]:
+        body = await read_body(request)
+        item = await service.update_item(state.db, principal, service.parse_item_id(item_id), body, if_match)
+        return _with_etag(item)
+
+    @get("/items/{item_id:str}/history", responses=problems(401, 403, 404), summary="Every revision of a record, newest first")
+    async def history(self, item_id: ItemId, principal: Principal, state: State) -> History:
+        async with state.db.read() as conn:
+            return await service.history(conn, principal, service.parse_item_id(item_id))
 
     @get("/items/{item_id:str}", responses=problems(401, 403, 404), summary="One record")
     async def fetch(self, item_id: ItemId, principal: Principal, state: State) -> Response[Item]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 import msgspec
+from msgspec import Meta
 
 from registry.access.roles import Actions
 from registry.items.subtypes import SUBTYPES
@@ -35,6 +36,39 @@ ItemCreateDocument = Union[  # type: ignore[valid-type]  # noqa: UP007
         for subtype in SUBTYPES.values()
     )
 ]
+
+
+class ItemIdentity(msgspec.Struct):
+    """The two fields of an encoded Item that its response headers need."""
+
+    id: uuid.UUID
+    revision: int
+
+
+class ItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """The body of `PUT /items/{id}`: the whole new `data` and why it changed."""
+
+    data: msgspec.Raw
+    reason: Annotated[str, Meta(min_length=1, max_length=1000, description="Why the record changed (shown in its history).")]
+
+
+class ItemUpdateDocument(msgspec.Struct, forbid_unknown_fields=True):
+    """`PUT /items/{id}` as the OpenAPI document shows it: `data` is the record's subtype's fields."""
+
+    data: Annotated[dict[str, Any], Meta(description="All fields of the record's subtype (see GET /subtypes).")]
+    reason: Annotated[str, Meta(min_length=1, max_length=1000)]
+
+
+class HistoryEntry(msgspec.Struct):
+    revision: int
+    at: datetime.datetime
+    by: str
+    reason: str
+    data: dict[str, Any]
+
+
+class History(msgspec.Struct):
+    entries: list[HistoryEntry]
 
 
 class Item(msgspec.Struct):

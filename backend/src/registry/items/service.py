@@ -6,11 +6,12 @@ import base64
 import binascii
 import datetime
 import hashlib
+import re
 import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import Row, and_, bindparam, insert, select, tuple_
+from sqlalchemy import Row, and_, bindparam, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import (
@@ -24,8 +25,10 @@ from registry.access.roles import (
 )
 from registry.db.engine import Database
 from registry.db.models import group_members, item_group_roles, item_history, items
-from registry.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from registry.items.schemas import Item, ItemPage, Permissions, SortOrder, Summary
+from registry.errors import FieldError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from registry.http import decode_json
+from registry.items.schemas import History, HistoryEntry, Item, ItemPage, ItemUpdate, Permissions, SortOrder, Summary
+from registry.items.idempotency import IdempotencyClaim
 from registry.items.subtypes import SUBTYPES, Subtype, search_text
 
 CREATED_REASON = "Created"
@@ -50,6 +53,7 @@ _SUMMARY_COLUMNS = (
     items.c.created_at,
     items.c.updated_at,
 )
+_encoder = msgspec.json.Encoder()
 _SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_at, "display_name": items.c.sort_name}
 
 
@@ -92,7 +96,10 @@ def _derived_columns(data: dict[str, Any]) -> dict[str, Any]:
     return {"display_name": name, "sort_name": name.lower(), "search_text": search_text(data)}
 
 
-async def create_item(db: Database, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> Item:
+async def create_item(
+    db: Database, principal: Principal, subtype: Subtype, data: msgspec.Struct, idempotency: IdempotencyClaim | None = None
+) -> bytes:
+    """Create the record; returns the encoded 201 body (what an idempotent retry replays)."""
     stored = subtype.to_builtins(data)
     now = _utcnow()
     item = Item(
@@ -105,6 +112,7 @@ async def create_item(db: Database, principal: Principal, subtype: Subtype, data
         revision=1,
         data=stored,
     )
+    body = _encoder.encode(item)
     async with db.write() as conn:
         await check_refs(conn, principal, subtype, data)
         await conn.execute(
@@ -124,7 +132,9 @@ async def create_item(db: Database, principal: Principal, subtype: Subtype, data
         await conn.execute(
             insert(item_history).values(item_id=item.id, revision=1, at=now, by=principal.username, reason=CREATED_REASON, data=stored)
         )
-    return item
+        if idempotency is not None:
+            await idempotency.record(conn, item.id, body, now)
+    return body
 
 
 async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> tuple[Row[Any], Decision]:
@@ -165,11 +175,23 @@ def _item(row: Row[Any]) -> Item:
     )
 
 
-async def get_item(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Item:
+_REFUSALS = {
+    "view": "You do not have permission to view this record. Ask its owner to share it with you.",
+    "edit": "You may not edit this record: that needs registry-write and the record's metadata-write role. Ask its owner.",
+    "manage_access": "Only the record's owner, a registry administrator or someone granted its admin role may manage its access.",
+}
+
+
+async def authorize(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID, action: str) -> Row[Any]:
+    """The record, if `principal` may do `action` with it: 404 when it does not exist, else 403."""
     row, decision = await _load_with_decision(conn, principal, item_id)
-    if not decision.actions.view:
-        raise Forbidden("You do not have permission to view this record. Ask its owner to share it with you.")
-    return _item(row)
+    if not getattr(decision.actions, action):
+        raise Forbidden(_REFUSALS[action])
+    return row
+
+
+async def get_item(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Item:
+    return _item(await authorize(conn, principal, item_id, "view"))
 
 
 async def permissions(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Permissions:
@@ -180,6 +202,68 @@ async def permissions(conn: AsyncConnection, principal: Principal, item_id: uuid
         item_roles=item_role_names(decision.item_roles),
         actions=decision.actions,
     )
+
+
+_STRONG_ETAG = re.compile(r'^"([0-9]{1,18})"$')
+
+
+def _expected_revision(if_match: str) -> int:
+    """If-Match must be exactly one strong `"<revision>"`; anything else cannot match."""
+    match = _STRONG_ETAG.match(if_match.strip())
+    if match is None:
+        raise PreconditionFailed('If-Match must be the record\'s ETag, e.g. "3". Fetch the record again and retry.')
+    return int(match[1])
+
+
+async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, body: bytes, if_match: str | None) -> Item:
+    """A new revision of `data`, with its history entry, if `If-Match` names the current revision.
+
+    Checks run in the contract's order: 404, 403, 428, 422, 412.
+    """
+    async with db.write() as conn:
+        row = await authorize(conn, principal, item_id, "edit")
+        if if_match is None:
+            raise PreconditionRequired('Send If-Match with the record\'s ETag (e.g. If-Match: "3") so no change is lost.')
+        change = decode_json(body, ItemUpdate)
+        subtype = SUBTYPES[row.item_subtype]
+        data = subtype.decode(bytes(change.data))
+        await check_refs(conn, principal, subtype, data)
+        expected = _expected_revision(if_match)
+        stored = subtype.to_builtins(data)
+        now = _utcnow()
+        result = await conn.execute(
+            update(items)
+            .where(items.c.id == item_id, items.c.revision == expected)
+            .values(revision=expected + 1, updated_at=now, data=stored, **_derived_columns(stored))
+        )
+        if result.rowcount != 1:
+            raise PreconditionFailed(
+                f"The record has changed since you read it (it is at revision {row.revision}, not {expected}). "
+                "Fetch it again, reapply your change and retry."
+            )
+        await conn.execute(
+            insert(item_history).values(item_id=item_id, revision=expected + 1, at=now, by=principal.username, reason=change.reason, data=stored)
+        )
+    return Item(
+        id=row.id,
+        item_subtype=row.item_subtype,
+        item_category=row.item_category,
+        owner=row.owner,
+        created_at=row.created_at,
+        updated_at=now,
+        revision=expected + 1,
+        data=stored,
+    )
+
+
+async def history(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> History:
+    await authorize(conn, principal, item_id, "view")
+    rows = await conn.execute(
+        select(item_history.c.revision, item_history.c.at, item_history.c.by, item_history.c.reason, item_history.c.data)
+        .where(item_history.c.item_id == item_id)
+        .order_by(item_history.c.revision.desc())
+    )
+    return History(entries=[HistoryEntry(revision=r.revision, at=r.at, by=r.by, reason=r.reason, data=r.data) for r in rows])
 
 
 class ListQuery(msgspec.Struct, frozen=True):

@@ -1,0 +1,72 @@
+"""Idempotency-Key on `POST /items`: a retry with the same key and body gets the first 201 back.
+
+The key row is inserted in the transaction that creates the record. A concurrent retry's insert
+of the same (user, key) waits for that transaction: when it commits, the retry's own insert
+fails, its record is rolled back, and the stored answer is replayed. Only 201s are kept, because
+a failed create rolls the key back with everything else.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+
+import msgspec
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from registry.db.engine import Database
+from registry.db.models import idempotency_keys
+from registry.errors import ValidationFailed
+
+HEADER = "Idempotency-Key"
+LIFETIME = datetime.timedelta(hours=24)
+
+
+class IdempotencyClaim:
+    """One user's key and the fingerprint of the request body it came with."""
+
+    def __init__(self, username: str, key: str, body: bytes) -> None:
+        if not 1 <= len(key) <= 255 or not key.isprintable():
+            raise ValidationFailed.one(HEADER, "Use 1 to 255 printable characters, e.g. a UUID.")
+        self.username = username
+        self.key = key
+        # Compared as JSON values: key order and whitespace do not make another request.
+        canonical = msgspec.json.encode(msgspec.json.decode(body), order="sorted")
+        self.request_hash = hashlib.sha256(canonical).hexdigest()
+
+    async def stored_response(self, db: Database) -> bytes | None:
+        """The first answer to this key within its lifetime; 422 if it came with another body."""
+        cutoff = datetime.datetime.now(datetime.UTC) - LIFETIME
+        async with db.read() as conn:
+            row = (
+                await conn.execute(
+                    select(idempotency_keys.c.request_hash, idempotency_keys.c.response_body).where(
+                        idempotency_keys.c.username == self.username,
+                        idempotency_keys.c.key == self.key,
+                        idempotency_keys.c.created_at >= cutoff,
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            return None
+        if row.request_hash != self.request_hash:
+            raise ValidationFailed.one(HEADER, "This key was used with another request body. Use a new key for a new request.")
+        return row.response_body.encode()
+
+    async def record(self, conn: AsyncConnection, item_id: uuid.UUID, response_body: bytes, now: datetime.datetime) -> None:
+        # Expired keys of this user go first, so a key may be used again after its lifetime.
+        await conn.execute(
+            delete(idempotency_keys).where(idempotency_keys.c.username == self.username, idempotency_keys.c.created_at < now - LIFETIME)
+        )
+        await conn.execute(
+            insert(idempotency_keys).values(
+                username=self.username,
+                key=self.key,
+                created_at=now,
+                request_hash=self.request_hash,
+                item_id=item_id,
+                response_body=response_body.decode(),
+            )
+        )
