@@ -8,12 +8,13 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 SPA := frontend/dist/index.html
 
-.PHONY: help install run migrate build test test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean
+# The web app's API types are generated from the OpenAPI document and checked in; tests fail when stale.
+.PHONY: help install run migrate api-types build test test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean
 
 help:
 	@echo "make run    install what is missing, build the web app, migrate, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, run every test (backend on SQLite and PostgreSQL, frontend, browser)"
-	@echo "other verbs: install build migrate test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean"
+	@echo "other verbs: install build migrate api-types test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean"
 
 install: $(BACKEND_STAMP) $(FRONTEND_STAMP)
 
@@ -26,6 +27,10 @@ $(BACKEND_STAMP): backend/pyproject.toml backend/constraints.txt
 $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
+
+api-types: $(BACKEND_STAMP) $(FRONTEND_STAMP)
+	$(VENV)/bin/registry openapi > frontend/src/api/openapi.json
+	cd frontend && npm run api:types
 
 build: $(SPA)
 

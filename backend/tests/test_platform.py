@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -18,6 +19,7 @@ from support import FAKE_INDEX, Server, create_database, drop_database, free_por
 from registry.db.engine import Database
 from registry.db.migrate import compare_type
 from registry.db.models import Base
+from registry.settings import REPO_ROOT
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -178,3 +180,10 @@ def test_first_start_without_a_password_prints_a_generated_one(tmp_path) -> None
             stop_server(second)
     finally:
         drop_database(url)
+
+
+def test_the_web_apps_copy_of_the_openapi_document_is_current() -> None:
+    """The frontend's client types are generated from this copy: `make api-types` refreshes it."""
+    checked_in = json.loads((REPO_ROOT / "frontend" / "src" / "api" / "openapi.json").read_text())
+    live = json.loads(subprocess.run([sys.executable, "-m", "registry", "openapi"], capture_output=True, text=True, check=True).stdout)
+    assert checked_in == live, "frontend/src/api/openapi.json is stale: run `make api-types`"

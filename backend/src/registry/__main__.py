@@ -56,6 +56,13 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
     print("The database schema is up to date.")
 
 
+def cmd_openapi(settings: Settings, _: argparse.Namespace) -> None:
+    from registry.app import create_app
+
+    document = create_app(settings).openapi_schema.to_schema()
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
+
+
 def cmd_users_add(settings: Settings, args: argparse.Namespace) -> None:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"Password for {args.username}: ")
     try:
@@ -90,11 +97,12 @@ def parser() -> argparse.ArgumentParser:
         prog="registry",
         description="The Registry: a metadata registry for research records. Settings come from REGISTRY_* environment variables.",
     )
-    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,users}")
+    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,openapi,users}")
     serve = verbs.add_parser("serve", help="apply migrations, create the first admin if needed, and serve the API and web app")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(run=cmd_serve)
     verbs.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    verbs.add_parser("openapi", help="print the OpenAPI document (the web app's client is generated from it)").set_defaults(run=cmd_openapi)
     users = verbs.add_parser("users", help="manage user accounts").add_subparsers(dest="users_verb", required=True, metavar="{add,list}")
     add = users.add_parser("add", help="create a user (asks for the password)")
     add.add_argument("username")

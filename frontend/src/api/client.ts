@@ -1,72 +1,85 @@
-// The one place that talks HTTP to the API. A typed client generated from the
-// OpenAPI document (/schema/openapi.json) replaces getJson later; ApiError and
-// the error classification stay.
+// The one typed client of the API, generated from the OpenAPI document (src/api/schema.d.ts,
+// `make api-types`). It adds the bearer token, and a 401 ends the session so the app sends
+// the user to sign in and back.
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+import { session } from '../features/auth/session.ts';
 
-export const API_BASE = '/api/v1';
+export type Schemas = components['schemas'];
+export type Problem = Schemas['Problem'];
+export type FieldError = Schemas['FieldError'];
 
-/** The API answered with a non-2xx status. `problem` is the RFC 9457 body when there is one. */
+/** The API answered with a non-2xx status; `problem` is its RFC 9457 body when it sent one. */
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem | undefined;
-  readonly body: unknown;
 
   constructor(status: number, body: unknown) {
     const problem = isProblem(body) ? body : undefined;
-    super(problem?.detail ?? problem?.title ?? `The API answered with HTTP ${status}`);
+    super(problem?.detail ?? problem?.title ?? `The server answered with HTTP ${status}.`);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
-    this.body = body;
+  }
+
+  get fieldErrors(): FieldError[] {
+    return this.problem?.errors ?? [];
   }
 }
 
-/** No HTTP answer at all: the server is down, the proxy has no upstream, or the network failed. */
+/** No answer at all: the server is down or the network failed. */
 export class NetworkError extends Error {
   constructor(cause: unknown) {
-    super('The API cannot be reached', { cause });
+    super('The Registry cannot be reached. Check your connection and try again.', { cause });
     this.name = 'NetworkError';
   }
 }
 
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
 function isProblem(body: unknown): body is Problem {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { title?: unknown }).title === 'string' &&
-    typeof (body as { status?: unknown }).status === 'number'
-  );
+  return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const type = response.headers.get('content-type') ?? '';
-  if (!/\bjson\b/i.test(type)) return undefined;
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
+const bearerToken: Middleware = {
+  onRequest({ request }) {
+    const token = session.token();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ request, response }) {
+    // A 401 anywhere but at sign-in means the token is gone or expired.
+    if (response.status === 401 && !request.url.endsWith('/auth/token')) session.expire();
+    return response;
+  },
+};
+
+export const api = createClient<paths>({
+  baseUrl: globalThis.location.origin,
+  // Looked up on each call, so tests can stub the global fetch.
+  fetch: (request) => globalThis.fetch(request),
+});
+api.use(bearerToken);
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-export async function getJson<T>(path: string, init: { signal?: AbortSignal } = {}): Promise<T> {
-  let response: Response;
+/** Await an openapi-fetch call: its data, or an ApiError / NetworkError to throw at TanStack Query. */
+export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+  let result: FetchResult<T>;
   try {
-    response = await fetch(`${API_BASE}${path}`, {
-      headers: { Accept: 'application/json' },
-      signal: init.signal ?? null,
-    });
+    result = await call;
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new NetworkError(error);
   }
-  const body = await readBody(response);
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body as T;
+  if (!result.response.ok) throw new ApiError(result.response.status, result.error);
+  return result.data as T;
+}
+
+/** What to tell a person about an error, in plain words. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError || error instanceof NetworkError) return error.message;
+  return 'Something went wrong. Reload the page and try again.';
 }

@@ -1,0 +1,24 @@
+// Every TanStack Query key of the app, in one place, so invalidation finds what it should.
+export interface ItemListParams {
+  q?: string;
+  subtype?: string;
+  owner?: string;
+  sort?: string;
+  limit?: number;
+}
+
+export const queryKeys = {
+  me: (username: string) => ['me', username] as const,
+  subtypes: ['subtypes'] as const,
+  items: {
+    all: ['items'] as const,
+    list: (params: ItemListParams) => ['items', 'list', params] as const,
+    detail: (id: string) => ['items', 'detail', id] as const,
+    permissions: (id: string) => ['items', 'permissions', id] as const,
+    history: (id: string) => ['items', 'history', id] as const,
+    access: (id: string) => ['items', 'access', id] as const,
+    accessLog: (id: string) => ['items', 'access-log', id] as const,
+  },
+  groups: ['groups'] as const,
+  users: ['users'] as const,
+};

@@ -1,0 +1,4 @@
+// Placeholder: this page is being built.
+export function UsersPage() {
+  return <h1>UsersPage</h1>;
+}

@@ -1,0 +1,4 @@
+// Placeholder: this page is being built.
+export function ExplorePage() {
+  return <h1>ExplorePage</h1>;
+}
