@@ -13,6 +13,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 
 from registry.access.controllers import AccessController, GroupsController
+from registry.datastore.controllers import FilesController
+from registry.datastore.storage import LocalFileStore
 from registry.auth.controllers import AccountsController, AuthController, principal_dependency
 from registry.auth.tokens import BearerAuthMiddleware
 from registry.db.engine import Database
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthController, AccountsController, ItemsController, AccessController, GroupsController, health],
+        route_handlers=[AuthController, AccountsController, ItemsController, AccessController, GroupsController, FilesController, health],
         dependencies=principal_dependency,
         before_request=reject_unknown_query_parameters,
         request_max_body_size=JSON_BODY_LIMIT,
@@ -63,5 +65,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
+    app.state.files = LocalFileStore(settings.files_dir)
     record_query_names([handler for route in app.routes if isinstance(route, HTTPRoute) for handler in route.route_handler_map.values()])
     return app

@@ -56,6 +56,7 @@ class Settings:
     admin_password: str | None
     token_ttl: int
     spa_dir: Path
+    max_file_size: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,4 +74,5 @@ class Settings:
             admin_password=os.environ.get("REGISTRY_ADMIN_PASSWORD") or None,
             token_ttl=int(os.environ.get("REGISTRY_TOKEN_TTL", "3600")),
             spa_dir=_repo_path(os.environ.get("REGISTRY_SPA_DIR", "frontend/dist")),
+            max_file_size=int(os.environ.get("REGISTRY_MAX_FILE_SIZE", str(5 * 1024**3))),
         )

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 USERNAME = String(64)
@@ -132,6 +132,34 @@ class IdempotencyKey(Base):
     response_body: Mapped[str] = mapped_column(Text)
 
 
+class DatasetFile(Base):
+    """A file of a DATASET record: its path in the dataset and the stored blob holding its bytes."""
+
+    __tablename__ = "dataset_files"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    # Every upload writes a new blob, so replacing a file never touches bytes someone is downloading.
+    blob: Mapped[uuid.UUID] = mapped_column(GUID)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    uploaded_by: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"))
+
+
+class FileLogEntry(Base):
+    __tablename__ = "dataset_file_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(GUID, ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    by: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username"))
+    action: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(String(1024))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 users = User.__table__
 groups = Group.__table__
 group_members = GroupMember.__table__
@@ -140,3 +168,5 @@ item_group_roles = ItemGroupRoles.__table__
 item_history = HistoryEntry.__table__
 item_access_log = AccessLogEntry.__table__
 idempotency_keys = IdempotencyKey.__table__
+dataset_files = DatasetFile.__table__
+dataset_file_log = FileLogEntry.__table__

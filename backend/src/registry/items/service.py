@@ -179,6 +179,8 @@ _REFUSALS = {
     "view": "You do not have permission to view this record. Ask its owner to share it with you.",
     "edit": "You may not edit this record: that needs registry-write and the record's metadata-write role. Ask its owner.",
     "manage_access": "Only the record's owner, a registry administrator or someone granted its admin role may manage its access.",
+    "read_files": "You may see this dataset's description but not its files. Ask its owner for the dataset-data-read role.",
+    "write_files": "You may not change this dataset's files: that needs registry-write and the dataset-data-write role.",
 }
 
 

@@ -1,0 +1,143 @@
+"""Routes: a dataset's files — list, upload, download (with Range), delete — and the file log."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, delete, get, put
+from litestar.datastructures import State
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from registry.access.roles import Principal
+from registry.datastore import service
+from registry.datastore.paths import FilePath
+from registry.datastore.schemas import FileInfo, FileList, FileLog
+from registry.errors import RegistryError
+from registry.http import problems
+from registry.items.service import parse_item_id
+
+ItemId = Annotated[str, Parameter(title="Record id", description="The dataset's UUID.")]
+FilePathParameter = Annotated[
+    str,
+    Parameter(
+        title="File path",
+        description="Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters.",
+    ),
+]
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RangeNotSatisfiable(RegistryError):
+    status = HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE
+
+
+def _file_path(request: Request[Any, Any, Any], item_id: str) -> FilePath:
+    return FilePath(request.scope["raw_path"], f"/api/v1/items/{item_id}/files/")
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The one range `Range: bytes=…` asks for, or None for the whole file (also for several ranges)."""
+    if header is None or (match := _RANGE.match(header.strip())) is None:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":  # the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        raise RangeNotSatisfiable(f"The file has {size} bytes: ask for a range within them.", headers={"Content-Range": f"bytes */{size}"})
+    return start, end
+
+
+class FilesController(Controller):
+    path = "/items/{item_id:str}"
+    tags = ["datastore"]
+
+    @get("/files", responses=problems(401, 403, 404), summary="A dataset's files, sorted by path")
+    async def list_files(self, item_id: ItemId, principal: Principal, state: State) -> FileList:
+        async with state.db.read() as conn:
+            return await service.list_files(conn, principal, parse_item_id(item_id))
+
+    @get("/file-log", responses=problems(401, 403, 404), summary="Every change of a dataset's files, newest first")
+    async def file_log(self, item_id: ItemId, principal: Principal, state: State) -> FileLog:
+        async with state.db.read() as conn:
+            return await service.file_log(conn, principal, parse_item_id(item_id))
+
+    @put(
+        "/files/{file_path:path}",
+        request_max_body_size=None,
+        opt={"body_limit": "files"},
+        status_code=201,
+        responses=problems(401, 403, 404, 412, 413),
+        summary="Upload a file: a new path (201), or replace one with If-Match of its sha256 (200)",
+        description="The body is the file's bytes. It streams to storage and appears only once complete.",
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        item_id: ItemId,
+        file_path: FilePathParameter,
+        principal: Principal,
+        state: State,
+        if_match: Annotated[str | None, Parameter(header="If-Match", description='To replace a file: "<its sha256>".')] = None,
+    ) -> Response[FileInfo]:
+        info, created = await service.put_file(
+            state.db,
+            state.files,
+            principal,
+            parse_item_id(item_id),
+            _file_path(request, item_id),
+            if_match,
+            request.stream(),
+            state.settings.max_file_size,
+        )
+        return Response(info, status_code=201 if created else 200, headers={"ETag": f'"{info.sha256}"'})
+
+    @get(
+        "/files/{file_path:path}",
+        responses=problems(401, 403, 404),
+        summary="Download a file (Range requests give 206 with the bytes asked for)",
+        response_description="The file's bytes",
+    )
+    async def download(
+        self,
+        request: Request[Any, Any, Any],
+        item_id: ItemId,
+        file_path: FilePathParameter,
+        principal: Principal,
+        state: State,
+        range_header: Annotated[str | None, Parameter(header="Range", description="e.g. bytes=0-1023")] = None,
+    ) -> Stream:
+        dataset = parse_item_id(item_id)
+        async with state.db.read() as conn:
+            row = await service.find_file(conn, principal, dataset, _file_path(request, item_id))
+        byte_range = _byte_range(range_header, row.size)
+        start, end = byte_range or (0, row.size - 1)
+        chunks: AsyncIterator[bytes] = await state.files.open_range(dataset, row.blob, start, end) if row.size else _nothing()
+        name = row.path.rsplit("/", 1)[-1]
+        headers = {
+            "Content-Length": str(end - start + 1 if row.size else 0),
+            "Accept-Ranges": "bytes",
+            "ETag": f'"{row.sha256}"',
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "X-Content-Type-Options": "nosniff",
+        }
+        if byte_range is not None:
+            headers["Content-Range"] = f"bytes {start}-{end}/{row.size}"
+        return Stream(chunks, status_code=206 if byte_range else 200, media_type="application/octet-stream", headers=headers)
+
+    @delete("/files/{file_path:path}", status_code=204, responses=problems(401, 403, 404), summary="Delete a file")
+    async def delete_file(self, request: Request[Any, Any, Any], item_id: ItemId, file_path: FilePathParameter, principal: Principal, state: State) -> None:
+        await service.delete_file(state.db, state.files, principal, parse_item_id(item_id), _file_path(request, item_id))
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""
