@@ -187,3 +187,15 @@ def test_the_web_apps_copy_of_the_openapi_document_is_current() -> None:
     checked_in = json.loads((REPO_ROOT / "frontend" / "src" / "api" / "openapi.json").read_text())
     live = json.loads(subprocess.run([sys.executable, "-m", "registry", "openapi"], capture_output=True, text=True, check=True).stdout)
     assert checked_in == live, "frontend/src/api/openapi.json is stale: run `make api-types`"
+
+
+@pytest.mark.parametrize("path", ["/", "/items/x", "/api/v1/health", "/api/v1/nope", "/assets/app.js"])
+def test_security_headers(server: Server, path: str) -> None:
+    headers = httpx.get(f"{server.url}{path}").headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+    policy = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src

@@ -21,6 +21,7 @@ from registry.db.engine import Database
 from registry.health import health
 from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
+from registry.security import add_security_headers
 from registry.settings import Settings
 from registry.spa import spa_router
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(BearerAuthMiddleware, exclude=["^/schema"]),
         ],
         exception_handlers={Exception: exception_to_problem},
+        before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="Registry API",
             version="1.0.0",
