@@ -279,3 +279,13 @@ def test_a_cloned_dataset_has_no_files(writer: Api, dataset: dict, make_user: Us
     clone = cloner.create("DATASET", source["data"])
     assert cloner.get(f"/items/{clone['id']}/files").json()["files"] == []
     assert len(writer.get(f"/items/{dataset['id']}/files").json()["files"]) == 1
+
+
+def test_downloads_take_the_token_from_the_cookie_too(server: Server, writer: Api, dataset: dict) -> None:
+    upload(writer, dataset["id"], "a.txt", b"cookie")
+    url = f"{server.url}/api/v1/items/{dataset['id']}/files/a.txt"
+    assert httpx.get(url, cookies={"registry_token": writer.token or ""}).content == b"cookie"
+    assert httpx.get(url, cookies={"registry_token": "forged"}).status_code == 401
+    # only file downloads read the cookie
+    listing = f"{server.url}/api/v1/items/{dataset['id']}/files"
+    assert httpx.get(listing, cookies={"registry_token": writer.token or ""}).status_code == 401

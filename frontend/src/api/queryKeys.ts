@@ -13,6 +13,9 @@ export const queryKeys = {
   items: {
     all: ['items'] as const,
     list: (params: ItemListParams) => ['items', 'list', params] as const,
+    /** The explore page's paged list (useInfiniteQuery): its own key, so a plain list query with the same
+     *  params never shares a cache entry whose data has another shape. */
+    pages: (params: ItemListParams) => ['items', 'list', params, 'pages'] as const,
     detail: (id: string) => ['items', 'detail', id] as const,
     permissions: (id: string) => ['items', 'permissions', id] as const,
     history: (id: string) => ['items', 'history', id] as const,

@@ -33,6 +33,7 @@ function Navigation() {
         <NavLink to="/" end>
           Explore
         </NavLink>
+        <NavLink to="/datastore">Datastore</NavLink>
         {canWrite && <NavLink to="/register">Register</NavLink>}
         {isAdmin && <NavLink to="/admin/groups">Groups</NavLink>}
         {isAdmin && <NavLink to="/admin/users">Users</NavLink>}

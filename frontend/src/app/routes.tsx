@@ -26,6 +26,8 @@ export const routes: RouteObject[] = [
           { path: 'items/:id/edit', ...page(async () => (await import('../features/register/EditPage.tsx')).EditPage) },
           { path: 'register', ...page(async () => (await import('../features/register/ChooseSubtypePage.tsx')).ChooseSubtypePage) },
           { path: 'register/:subtype', ...page(async () => (await import('../features/register/RegisterPage.tsx')).RegisterPage) },
+          { path: 'datastore', ...page(async () => (await import('../features/datastore/DatasetsPage.tsx')).DatasetsPage) },
+          { path: 'datastore/:id', ...page(async () => (await import('../features/datastore/DatasetPage.tsx')).DatasetPage) },
           { path: 'admin/groups', ...page(async () => (await import('../features/admin/GroupsPage.tsx')).GroupsPage) },
           { path: 'admin/users', ...page(async () => (await import('../features/admin/UsersPage.tsx')).UsersPage) },
           { path: '*', element: <NotFoundPage /> },

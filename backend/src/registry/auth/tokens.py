@@ -36,11 +36,21 @@ def verify_token(secret_key: str, token: str) -> Principal:
     return Principal(username=claims["sub"], roles=GeneralRole(sum({_ROLE_BY_NAME[r] for r in roles})))
 
 
+DOWNLOAD_COOKIE = "registry_token"
+
+
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
-    """Every route needs a valid bearer token unless its `opt` says `exclude_from_auth`."""
+    """Every route needs a valid bearer token unless its `opt` says `exclude_from_auth`.
+
+    File downloads also take the token from the `registry_token` cookie, so that a plain link
+    can stream a file of any size to disk (and resume it). The web app sets that cookie
+    `SameSite=Strict` on the files path, and only these GET routes read it.
+    """
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
+        if not header and connection.route_handler.opt.get("cookie_auth") and connection.scope["method"] == "GET":
+            header = f"Bearer {connection.cookies.get(DOWNLOAD_COOKIE, '')}"
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("Sign in first: send `Authorization: Bearer <token>` from POST /api/v1/auth/token.")

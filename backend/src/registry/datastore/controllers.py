@@ -102,6 +102,7 @@ class FilesController(Controller):
 
     @get(
         "/files/{file_path:path}",
+        opt={"cookie_auth": True},
         responses=problems(401, 403, 404),
         summary="Download a file (Range requests give 206 with the bytes asked for)",
         response_description="The file's bytes",

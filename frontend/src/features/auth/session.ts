@@ -23,10 +23,21 @@ function load(): StoredSession | null {
   }
 }
 
+// File downloads are plain links (streamed to disk, resumable), so the server also takes the
+// token from this cookie — only on download routes, only same-site.
+const DOWNLOAD_COOKIE = 'registry_token';
+
+function setDownloadCookie(next: StoredSession | null): void {
+  const secure = globalThis.location?.protocol === 'https:' ? '; Secure' : '';
+  const lifetime = next ? Math.max(0, Math.floor((next.expiresAt - Date.now()) / 1000)) : 0;
+  document.cookie = `${DOWNLOAD_COOKIE}=${next?.token ?? ''}; Path=/api/v1/items/; Max-Age=${lifetime}; SameSite=Strict${secure}`;
+}
+
 function save(next: StoredSession | null): void {
   current = next;
   if (next) localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
   else localStorage.removeItem(STORAGE_KEY);
+  setDownloadCookie(next);
   clearTimeout(expiryTimer);
   // End the session the moment the token expires, so no page goes on as if signed in.
   if (next) expiryTimer = setTimeout(() => save(null), Math.min(next.expiresAt - Date.now(), 2 ** 31 - 1));

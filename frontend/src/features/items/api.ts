@@ -1,5 +1,6 @@
-// Records: the queries every feature shares (record, permissions, history, subtypes).
-import { useQuery } from '@tanstack/react-query';
+// Records: the queries every feature shares (record, permissions, history, subtypes), and the
+// record view's own (access settings, access log, groups).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 
@@ -7,6 +8,10 @@ export type Item = Schemas['Item'];
 export type Permissions = Schemas['Permissions'];
 export type SubtypeInfo = Schemas['SubtypeInfo'];
 export type HistoryEntry = Schemas['HistoryEntry'];
+export type AccessSettings = Schemas['AccessSettings'];
+export type AccessUpdate = Schemas['AccessUpdate'];
+export type AccessLogEntry = Schemas['AccessLogEntry'];
+export type Group = Schemas['Group'];
 
 export function useItem(id: string) {
   return useQuery({
@@ -42,4 +47,39 @@ export function useSubtypes() {
 
 export function useSubtype(name: string | undefined): SubtypeInfo | undefined {
   return useSubtypes().data?.find((subtype) => subtype.subtype === name);
+}
+
+export function useAccess(id: string) {
+  return useQuery({
+    queryKey: queryKeys.items.access(id),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/items/{item_id}/access', { params: { path: { item_id: id } }, signal })),
+  });
+}
+
+export function useAccessLog(id: string) {
+  return useQuery({
+    queryKey: queryKeys.items.accessLog(id),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/items/{item_id}/access-log', { params: { path: { item_id: id } }, signal })),
+  });
+}
+
+export function useGroups() {
+  return useQuery({
+    queryKey: queryKeys.groups,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/groups', { signal })),
+  });
+}
+
+/** Replace a record's access settings. Who may see what changes with them, so every record query
+ *  (this record's access, log and permissions, and the lists) is refreshed afterwards. */
+export function useSaveAccess(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AccessUpdate) =>
+      unwrap(api.PUT('/api/v1/items/{item_id}/access', { params: { path: { item_id: id } }, body })),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(queryKeys.items.access(id), saved);
+      return queryClient.invalidateQueries({ queryKey: queryKeys.items.all });
+    },
+  });
 }

@@ -1,0 +1,90 @@
+// Direct API calls for browser tests: set up users and records, and check what the UI did.
+import { baseUrl } from './browser.ts';
+
+export interface Account {
+  username: string;
+  password: string;
+  token: string;
+}
+
+async function call<T>(method: string, path: string, token: string | null, body?: unknown, expected = [200, 201, 204]): Promise<T> {
+  const response = await fetch(`${baseUrl()}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!expected.includes(response.status)) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function signIn(username: string, password: string): Promise<Account> {
+  const { access_token } = await call<{ access_token: string }>('POST', '/auth/token', null, { username, password });
+  return { username, password, token: access_token };
+}
+
+export function adminPassword(): string {
+  const password = process.env.REGISTRY_E2E_ADMIN_PASSWORD;
+  if (!password) throw new Error('REGISTRY_E2E_ADMIN_PASSWORD is not set (tests/with_server.py sets it).');
+  return password;
+}
+
+let userCount = 0;
+
+/** A new user with the given general roles, signed in through the API. */
+export async function createUser(admin: Account, ...roles: string[]): Promise<Account> {
+  userCount += 1;
+  const username = `e2e-${roles[0]?.replace('registry-', '') ?? 'none'}-${Date.now().toString(36)}-${userCount}`;
+  const password = `password-${username}`;
+  await call('POST', '/users', admin.token, { username, password, display_name: `E2E ${username}`, email: `${username}@example.org`, roles });
+  return signIn(username, password);
+}
+
+export interface Item {
+  id: string;
+  item_subtype: string;
+  owner: string;
+  revision: number;
+  data: Record<string, unknown>;
+}
+
+export const createItem = (account: Account, item_subtype: string, data: Record<string, unknown>) =>
+  call<Item>('POST', '/items', account.token, { item_subtype, data });
+
+export const getItem = (account: Account, id: string) => call<Item>('GET', `/items/${id}`, account.token);
+
+export const updateItem = (account: Account, item: Item, data: Record<string, unknown>, reason: string) =>
+  fetch(`${baseUrl()}/api/v1/items/${item.id}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${account.token}`, 'Content-Type': 'application/json', 'If-Match': `"${item.revision}"` },
+    body: JSON.stringify({ data, reason }),
+  }).then(async (response) => {
+    if (response.status !== 200) throw new Error(`PUT → ${response.status}: ${await response.text()}`);
+    return (await response.json()) as Item;
+  });
+
+export const history = (account: Account, id: string) =>
+  call<{ entries: { revision: number; reason: string }[] }>('GET', `/items/${id}/history`, account.token);
+
+export const access = (account: Account, id: string) =>
+  call<{ owner: string; general: string[]; groups: Record<string, string[]> }>('GET', `/items/${id}/access`, account.token);
+
+export const setAccess = (account: Account, id: string, general: string[], groups: Record<string, string[]> = {}) =>
+  call('PUT', `/items/${id}/access`, account.token, { general, groups });
+
+export const listMine = (account: Account, q: string) =>
+  call<{ items: { id: string; display_name: string }[] }>(
+    'GET',
+    `/items?owner=${encodeURIComponent(account.username)}&q=${encodeURIComponent(q)}&limit=100`,
+    account.token,
+  );
+
+export function model(name: string): Record<string, unknown> {
+  return {
+    display_name: name,
+    name,
+    description: `${name}: a daily rainfall-runoff model.`,
+    documentation_url: 'https://example.org/docs',
+    source_url: 'https://example.org/src',
+  };
+}

@@ -1,0 +1,191 @@
+// The clone flow in a real browser against the real API (DESIGN.md §4 "Clone, exactly").
+import { copyFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as api from './api.ts';
+import { launchBrowser, openPage, screenshot } from './browser.ts';
+
+const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
+
+/** A screenshot that also illustrates the user guide. */
+async function docsScreenshot(page: Page, name: string): Promise<void> {
+  const path = await screenshot(page, name);
+  await mkdir(DOCS_IMAGES, { recursive: true });
+  await copyFile(path, `${DOCS_IMAGES}${name}.png`);
+}
+
+async function signInThroughTheForm(page: Page, account: api.Account, start = '/'): Promise<void> {
+  await page.goto(start);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+}
+
+/** Wait until the record view has its permissions answer (the action buttons depend on it). */
+async function openRecord(page: Page, id: string): Promise<void> {
+  const permissions = page.waitForResponse((r) => r.url().endsWith(`/api/v1/items/${id}/permissions`));
+  await page.goto(`/items/${id}`);
+  await permissions;
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+/** A form field by its exact title (a required field's label may end in "*"). */
+function field(page: Page, title: string) {
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^\\s*${escaped}\\s*\\*?\\s*$`));
+}
+
+function itemIdFrom(page: Page): string {
+  const match = new URL(page.url()).pathname.match(/^\/items\/([0-9a-f-]{36})$/);
+  if (!match?.[1]) throw new Error(`not on a record page: ${page.url()}`);
+  return match[1];
+}
+
+describe('registering and cloning', () => {
+  let browser: Browser;
+  let admin: api.Account;
+  const tag = Date.now().toString(36);
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    admin = await api.signIn('admin', api.adminPassword());
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('sign in, register an organisation and a model, clone the model', async () => {
+    const cloner = await api.createUser(admin, 'registry-write');
+    const { page, context, errors } = await openPage(browser);
+    await signInThroughTheForm(page, admin);
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    await page.goto('/register/ORGANISATION');
+    await field(page, 'Display name').fill(`Hydrology Institute ${tag}`);
+    await field(page, 'Name').fill(`Hydrology Institute ${tag}`);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(`Hydrology Institute ${tag}`);
+
+    await page.goto('/register/MODEL');
+    const source = api.model(`Catchment model ${tag}`);
+    await field(page, 'Display name').fill(source.display_name as string);
+    await field(page, 'Name').fill(source.name as string);
+    await field(page, 'Description').fill(source.description as string);
+    await field(page, 'Documentation address').fill(source.documentation_url as string);
+    await field(page, 'Source code address').fill(source.source_url as string);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
+    const sourceId = itemIdFrom(page);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // The cloner: a registry-write user who does not own the model.
+    const session = await openPage(browser);
+    await signInThroughTheForm(session.page, cloner);
+    await openRecord(session.page, sourceId);
+    await docsScreenshot(session.page, 'clone-1-record');
+    await session.page.getByRole('link', { name: 'Clone', exact: true }).click();
+    await session.page.waitForURL(`**/register/MODEL?clone=${sourceId}`);
+    await session.page.getByText('You are creating a new record from a copy of').waitFor();
+    const displayName = field(session.page, 'Display name');
+    await expect(displayName.inputValue()).resolves.toBe(source.display_name);
+    await expect(field(session.page, 'Description').inputValue()).resolves.toBe(source.description);
+    await displayName.fill(`Catchment model ${tag} (copy)`);
+    await docsScreenshot(session.page, 'clone-2-form');
+    await session.page.getByRole('button', { name: 'Submit' }).click();
+    await session.page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
+    const cloneId = itemIdFrom(session.page);
+    await session.page.getByRole('heading', { level: 1, name: `Catchment model ${tag} (copy)` }).waitFor();
+    await docsScreenshot(session.page, 'clone-3-new-record');
+
+    const clone = await api.getItem(cloner, cloneId);
+    expect(clone.id).not.toBe(sourceId);
+    expect(clone.owner).toBe(cloner.username);
+    expect(clone.revision).toBe(1);
+    expect(clone.data).toEqual({ ...source, display_name: `Catchment model ${tag} (copy)` });
+    await expect(api.access(cloner, cloneId)).resolves.toEqual({ owner: cloner.username, general: ['metadata-read'], groups: {} });
+    await expect(api.history(cloner, cloneId)).resolves.toMatchObject({ entries: [{ revision: 1, reason: 'Created' }] });
+    expect(session.errors).toEqual([]);
+    await session.context.close();
+  });
+
+  test('a registry-read user sees no Clone button', async () => {
+    const item = await api.createItem(admin, 'MODEL', api.model(`Read-only view ${tag}`));
+    const reader = await api.createUser(admin, 'registry-read');
+    const { page, context } = await openPage(browser);
+    await signInThroughTheForm(page, reader);
+    await openRecord(page, item.id);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Read-only view ${tag}`);
+    await expect(page.getByRole('link', { name: 'Clone', exact: true }).count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Edit', exact: true }).count()).resolves.toBe(0);
+    await screenshot(page, 'reader-no-clone');
+    await context.close();
+  });
+
+  test('a user without metadata-read cannot open the record', async () => {
+    const secret = `Private model ${tag}`;
+    const item = await api.createItem(admin, 'MODEL', api.model(secret));
+    await api.setAccess(admin, item.id, []);
+    const outsider = await api.createUser(admin, 'registry-write');
+    const { page, context } = await openPage(browser);
+    await signInThroughTheForm(page, outsider);
+    await page.goto(`/items/${item.id}`);
+    await page.getByRole('heading', { name: 'Access denied' }).waitFor();
+    await page.getByText('You do not have permission to view this record.').waitFor();
+    await expect(page.content()).resolves.not.toContain(secret);
+    await screenshot(page, 'access-denied');
+    // the clone form refuses too, showing nothing of the record
+    await page.goto(`/register/MODEL?clone=${item.id}`);
+    await page.getByRole('alert').first().waitFor();
+    await expect(page.content()).resolves.not.toContain(secret);
+    await context.close();
+  });
+
+  test('clone from an old revision', async () => {
+    const first = await api.createItem(admin, 'MODEL', api.model(`Versioned model ${tag}`));
+    await api.updateItem(admin, first, { ...first.data, description: 'The second description.' }, 'Rewrote the description');
+    const cloner = await api.createUser(admin, 'registry-write');
+    const { page, context } = await openPage(browser);
+    await signInThroughTheForm(page, cloner);
+    await openRecord(page, first.id);
+    await page.getByRole('tab', { name: 'History' }).click();
+    const cloneRevisionLinks = page.getByRole('link', { name: 'Clone this revision' });
+    await expect(cloneRevisionLinks.count()).resolves.toBe(2);
+    await screenshot(page, 'history');
+    await cloneRevisionLinks.last().click(); // newest first: the last is revision 1
+    await page.waitForURL(`**/register/MODEL?clone=${first.id}&revision=1`);
+    await page.getByText('(revision 1)').waitFor();
+    await expect(field(page, 'Description').inputValue()).resolves.toBe(first.data.description);
+    await docsScreenshot(page, 'clone-4-revision-form');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
+    const clone = await api.getItem(cloner, itemIdFrom(page));
+    expect(clone.data.description).toBe(first.data.description);
+    expect(clone.owner).toBe(cloner.username);
+    await context.close();
+  });
+
+  test('a double click on Submit creates one record', async () => {
+    const writer = await api.createUser(admin, 'registry-write');
+    const name = `Double click ${tag}`;
+    const { page, context } = await openPage(browser);
+    await signInThroughTheForm(page, writer);
+    await page.goto('/register/STUDY');
+    await field(page, 'Display name').fill(name);
+    await field(page, 'Title').fill(name);
+    await field(page, 'Description').fill('Does a double click make two?');
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/v1/items')) posts.push(request.headers()['idempotency-key'] ?? '');
+    });
+    await page.getByRole('button', { name: 'Submit' }).dblclick();
+    await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
+    const mine = await api.listMine(writer, name);
+    expect(mine.items).toHaveLength(1);
+    expect(new Set(posts).size).toBe(1);
+    await context.close();
+  });
+});

@@ -1,0 +1,4 @@
+// Placeholder: this page is being built.
+export function DatasetsPage() {
+  return <h1>DatasetsPage</h1>;
+}
