@@ -9,6 +9,9 @@ interface StoredSession {
 }
 
 const STORAGE_KEY = 'registry.session';
+// File downloads are plain links (streamed to disk, resumable), so the server also takes the
+// token from this cookie — only on download routes, only same-site.
+const DOWNLOAD_COOKIE = 'registry_token';
 const listeners = new Set<() => void>();
 let current: StoredSession | null = null;
 let expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -22,10 +25,6 @@ function load(): StoredSession | null {
     return null;
   }
 }
-
-// File downloads are plain links (streamed to disk, resumable), so the server also takes the
-// token from this cookie — only on download routes, only same-site.
-const DOWNLOAD_COOKIE = 'registry_token';
 
 function setDownloadCookie(next: StoredSession | null): void {
   const secure = globalThis.location?.protocol === 'https:' ? '; Secure' : '';
