@@ -1,0 +1,75 @@
+// The form engine: react-jsonschema-form driven by a subtype's JSON Schema and ui_schema from
+// GET /subtypes. Loaded only with the register and edit pages, so Ajv stays out of the first paint.
+import Form from '@rjsf/core';
+import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import Ajv2020 from 'ajv/dist/2020';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { SubtypeInfo } from '../items/api.ts';
+import type { FormData } from './api.ts';
+import { plainLanguageErrors } from './errorMessages.ts';
+import { RecordPickerWidget } from './RecordPicker.tsx';
+import { prepareUiSchema } from './schemaWalk.ts';
+import { templates } from './templates.tsx';
+import './register.css';
+
+// The schemas declare JSON Schema 2020-12: RJSF's default (draft-07) validator cannot read them.
+const validator = customizeValidator<FormData>({ AjvClass: Ajv2020 });
+const RECORD_PICKER = 'RecordPicker';
+const widgets = { [RECORD_PICKER]: RecordPickerWidget };
+// A new name/value entry starts empty, not with RJSF's "New Value" as if someone had typed it.
+function translateString(text: TranslatableString, params?: string[]): string {
+  return text === TranslatableString.NewStringDefault ? '' : englishStringTranslator(text, params);
+}
+// Optional objects and lists stay absent until filled in; required ones get their defaults (false, []).
+const defaultFormState = { emptyObjectFields: 'populateRequiredDefaults' } as const;
+
+export interface SubtypeFormProps {
+  subtype: SubtypeInfo;
+  formData: FormData;
+  onChange: (data: FormData) => void;
+  /** Called only with data the schema accepts. */
+  onSubmit: (data: FormData) => void;
+  /** Called when a submit is stopped by the schema's rules (the fields show why). */
+  onInvalid?: () => void;
+  /** The server's complaints, at their fields. */
+  serverErrors?: ErrorSchema<FormData>;
+  /** Fields outside the schema and the buttons: inside the same <form>. */
+  children: ReactNode;
+}
+
+export function SubtypeForm({ subtype, formData, onChange, onSubmit, onInvalid, serverErrors, children }: SubtypeFormProps) {
+  const schema = subtype.json_schema as RJSFSchema;
+  const uiSchema = useMemo(() => prepareUiSchema(subtype.json_schema, subtype.ui_schema, RECORD_PICKER) as UiSchema<FormData>, [subtype]);
+  const transformErrors = useMemo(() => plainLanguageErrors(subtype.json_schema), [subtype]);
+  // After a first stopped submit, messages follow the person's corrections as they type.
+  const [attempted, setAttempted] = useState(false);
+
+  return (
+    <Form<FormData>
+      className="register-form"
+      schema={schema}
+      uiSchema={uiSchema}
+      validator={validator}
+      templates={templates}
+      widgets={widgets}
+      formData={formData}
+      onChange={(event) => onChange(event.formData ?? {})}
+      onSubmit={(event) => onSubmit(event.formData ?? {})}
+      onError={() => {
+        setAttempted(true);
+        onInvalid?.();
+      }}
+      transformErrors={transformErrors}
+      translateString={translateString}
+      extraErrors={serverErrors}
+      liveValidate={attempted ? 'onChange' : undefined}
+      experimental_defaultFormStateBehavior={defaultFormState}
+      noHtml5Validate
+      showErrorList={false}
+      focusOnFirstError
+    >
+      {children}
+    </Form>
+  );
+}
