@@ -8,7 +8,8 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 SPA := frontend/dist/index.html
 
-# The web app's API types are generated from the OpenAPI document and checked in; tests fail when stale.
+# The web app's API types and form validators are generated from the API's own descriptions,
+# checked in as frontend/src/api/{openapi,subtypes}.json; tests fail when they are stale.
 .PHONY: help install run migrate api-types build test test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean
 
 help:
@@ -30,6 +31,7 @@ $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 
 api-types: $(BACKEND_STAMP) $(FRONTEND_STAMP)
 	$(VENV)/bin/registry openapi > frontend/src/api/openapi.json
+	$(VENV)/bin/registry subtypes > frontend/src/api/subtypes.json
 	cd frontend && npm run api:types
 
 build: $(SPA)

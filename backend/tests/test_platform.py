@@ -182,11 +182,12 @@ def test_first_start_without_a_password_prints_a_generated_one(tmp_path) -> None
         drop_database(url)
 
 
-def test_the_web_apps_copy_of_the_openapi_document_is_current() -> None:
-    """The frontend's client types are generated from this copy: `make api-types` refreshes it."""
-    checked_in = json.loads((REPO_ROOT / "frontend" / "src" / "api" / "openapi.json").read_text())
-    live = json.loads(subprocess.run([sys.executable, "-m", "registry", "openapi"], capture_output=True, text=True, check=True).stdout)
-    assert checked_in == live, "frontend/src/api/openapi.json is stale: run `make api-types`"
+@pytest.mark.parametrize("verb", ["openapi", "subtypes"])
+def test_the_web_apps_copies_of_the_api_descriptions_are_current(verb: str) -> None:
+    """The frontend's client types and form validators are generated from these copies: `make api-types` refreshes them."""
+    checked_in = json.loads((REPO_ROOT / "frontend" / "src" / "api" / f"{verb}.json").read_text())
+    live = json.loads(subprocess.run([sys.executable, "-m", "registry", verb], capture_output=True, text=True, check=True).stdout)
+    assert checked_in == live, f"frontend/src/api/{verb}.json is stale: run `make api-types`"
 
 
 @pytest.mark.parametrize("path", ["/", "/items/x", "/api/v1/health", "/api/v1/nope", "/assets/app.js"])

@@ -63,6 +63,12 @@ def cmd_openapi(settings: Settings, _: argparse.Namespace) -> None:
     sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
 
 
+def cmd_subtypes(_: Settings, __: argparse.Namespace) -> None:
+    from registry.items.controllers import SUBTYPE_INFOS
+
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(SUBTYPE_INFOS), indent=2).decode() + "\n")
+
+
 def cmd_users_add(settings: Settings, args: argparse.Namespace) -> None:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"Password for {args.username}: ")
     try:
@@ -97,12 +103,13 @@ def parser() -> argparse.ArgumentParser:
         prog="registry",
         description="The Registry: a metadata registry for research records. Settings come from REGISTRY_* environment variables.",
     )
-    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,openapi,users}")
+    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,openapi,subtypes,users}")
     serve = verbs.add_parser("serve", help="apply migrations, create the first admin if needed, and serve the API and web app")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(run=cmd_serve)
     verbs.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     verbs.add_parser("openapi", help="print the OpenAPI document (the web app's client is generated from it)").set_defaults(run=cmd_openapi)
+    verbs.add_parser("subtypes", help="print GET /subtypes (the web app's form validators are compiled from it)").set_defaults(run=cmd_subtypes)
     users = verbs.add_parser("users", help="manage user accounts").add_subparsers(dest="users_verb", required=True, metavar="{add,list}")
     add = users.add_parser("add", help="create a user (asks for the password)")
     add.add_argument("username")

@@ -21,6 +21,8 @@ export const queryKeys = {
     history: (id: string) => ['items', 'history', id] as const,
     access: (id: string) => ['items', 'access', id] as const,
     accessLog: (id: string) => ['items', 'access-log', id] as const,
+    files: (id: string) => ['items', 'files', id] as const,
+    fileLog: (id: string) => ['items', 'file-log', id] as const,
   },
   groups: ['groups'] as const,
   users: ['users'] as const,
