@@ -13,9 +13,9 @@ from registry.access.roles import GeneralRole, Principal
 from registry.access.schemas import AccessLog, AccessSettings, AccessUpdate, Group, GroupCreate
 from registry.guards import requires
 from registry.http import documents_body, problems, read_body, read_json
+from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
-ItemId = Annotated[str, Parameter(title="Record id", description="The record's UUID.")]
 GroupId = Annotated[str, Parameter(title="Group id", description="The group's UUID.")]
 
 

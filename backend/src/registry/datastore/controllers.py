@@ -19,9 +19,9 @@ from registry.datastore.paths import FilePath
 from registry.datastore.schemas import FileInfo, FileList, FileLog
 from registry.errors import RegistryError
 from registry.http import problems
+from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
-ItemId = Annotated[str, Parameter(title="Record id", description="The dataset's UUID.")]
 FilePathParameter = Annotated[
     str,
     Parameter(

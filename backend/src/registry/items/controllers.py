@@ -34,6 +34,7 @@ SUBTYPE_INFOS = [
     SubtypeInfo(subtype=s.name, category=s.category, label=s.label, json_schema=s.json_schema, ui_schema=s.ui_schema)
     for s in SUBTYPES.values()
 ]
+# Path ids are taken as text: one that is not a UUID names no record (404), not a bad request.
 ItemId = Annotated[str, Parameter(title="Record id", description="The record's UUID.")]
 
 

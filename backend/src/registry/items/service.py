@@ -162,17 +162,10 @@ async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_
     return row, decision
 
 
-def _item(row: Row[Any]) -> Item:
-    return Item(
-        id=row.id,
-        item_subtype=row.item_subtype,
-        item_category=row.item_category,
-        owner=row.owner,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        revision=row.revision,
-        data=row.data,
-    )
+def _item(row: Row[Any], **changes: Any) -> Item:
+    """The Item of a row, with `changes` applied (an update's new revision, time and data)."""
+    fields = {name: getattr(row, name) for name in Item.__struct_fields__}
+    return Item(**(fields | changes))
 
 
 _REFUSALS = {
@@ -246,16 +239,7 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
         await conn.execute(
             insert(item_history).values(item_id=item_id, revision=expected + 1, at=now, by=principal.username, reason=change.reason, data=stored)
         )
-    return Item(
-        id=row.id,
-        item_subtype=row.item_subtype,
-        item_category=row.item_category,
-        owner=row.owner,
-        created_at=row.created_at,
-        updated_at=now,
-        revision=expected + 1,
-        data=stored,
-    )
+    return _item(row, updated_at=now, revision=expected + 1, data=stored)
 
 
 async def history(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> History:
