@@ -2147,7 +2147,7 @@ export interface operations {
                 Range?: string | null;
             };
             path: {
-                /** @description The dataset's UUID. */
+                /** @description The record's UUID. */
                 item_id: string;
                 /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. */
                 file_path: string;
@@ -2226,7 +2226,7 @@ export interface operations {
                 "If-Match"?: string | null;
             };
             path: {
-                /** @description The dataset's UUID. */
+                /** @description The record's UUID. */
                 item_id: string;
                 /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. */
                 file_path: string;
@@ -2320,7 +2320,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The dataset's UUID. */
+                /** @description The record's UUID. */
                 item_id: string;
                 /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. */
                 file_path: string;
@@ -2394,7 +2394,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The dataset's UUID. */
+                /** @description The record's UUID. */
                 item_id: string;
             };
             cookie?: never;
@@ -2468,7 +2468,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The dataset's UUID. */
+                /** @description The record's UUID. */
                 item_id: string;
             };
             cookie?: never;
