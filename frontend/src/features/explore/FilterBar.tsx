@@ -9,27 +9,33 @@ interface FilterBarProps {
   filters: ExploreFilters;
   onChange: UpdateFilters;
   onClear: () => void;
+  /** The search landmark's name. */
+  label?: string;
+  /** Off for a list fixed to one subtype (the datastore's datasets). */
+  subtypeFilter?: boolean;
 }
 
-export function FilterBar({ filters, onChange, onClear }: FilterBarProps) {
+export function FilterBar({ filters, onChange, onClear, label = 'Records', subtypeFilter = true }: FilterBarProps) {
   const subtypes = useSubtypes().data;
   const known = subtypes?.some((subtype) => subtype.subtype === filters.subtype) ?? false;
   return (
-    <form role="search" aria-label="Records" className="explore-filters" onSubmit={(event) => event.preventDefault()}>
+    <form role="search" aria-label={label} className="explore-filters" onSubmit={(event) => event.preventDefault()}>
       <SearchBox value={filters.q} onSearch={(q) => onChange({ q }, { replace: true })} />
-      <label className="field explore-filters__field">
-        <span className="field__label">Subtype</span>
-        <select value={filters.subtype} onChange={(event) => onChange({ subtype: event.target.value })}>
-          <option value="">All subtypes</option>
-          {subtypes?.map((subtype) => (
-            <option key={subtype.subtype} value={subtype.subtype}>
-              {subtype.label}
-            </option>
-          ))}
-          {/* A subtype from the address stays selectable while /subtypes loads. */}
-          {filters.subtype && !known && <option value={filters.subtype}>{subtypeLabel(subtypes, filters.subtype)}</option>}
-        </select>
-      </label>
+      {subtypeFilter && (
+        <label className="field explore-filters__field">
+          <span className="field__label">Subtype</span>
+          <select value={filters.subtype} onChange={(event) => onChange({ subtype: event.target.value })}>
+            <option value="">All subtypes</option>
+            {subtypes?.map((subtype) => (
+              <option key={subtype.subtype} value={subtype.subtype}>
+                {subtype.label}
+              </option>
+            ))}
+            {/* A subtype from the address stays selectable while /subtypes loads. */}
+            {filters.subtype && !known && <option value={filters.subtype}>{subtypeLabel(subtypes, filters.subtype)}</option>}
+          </select>
+        </label>
+      )}
       <label className="field explore-filters__field">
         <span className="field__label">Sort</span>
         <select value={filters.sort} onChange={(event) => onChange({ sort: event.target.value as ExploreFilters['sort'] })}>

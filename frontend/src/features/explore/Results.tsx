@@ -8,26 +8,51 @@ import { fullTime, timeAgo } from './time.ts';
 
 const SKELETON_ROWS = 6;
 
+/** How a list speaks of what it holds: explore lists every kind of record, the datastore only datasets. */
+export interface ListWording {
+  one: string;
+  many: string;
+  /** Where a writer registers a new one, and the link's words. */
+  register: { to: string; label: string };
+  /** Said when there is nothing yet, and when filters match nothing. */
+  emptyHint: string;
+  noMatchHint: string;
+  /** Rows show their subtype only when the list mixes subtypes. */
+  showSubtype: boolean;
+}
+
+const RECORDS: ListWording = {
+  one: 'record',
+  many: 'records',
+  register: { to: '/register', label: 'Register a record' },
+  emptyHint: 'Records you may view will be listed here.',
+  noMatchHint: 'Try other words or another subtype, or clear the filters to see every record you may view.',
+  showSubtype: true,
+};
+
 interface ResultsProps {
   params: ExploreParams;
   filtered: boolean;
   canWrite: boolean;
   onClear: () => void;
+  wording?: ListWording;
 }
 
-export function Results({ params, filtered, canWrite, onClear }: ResultsProps) {
+export function Results({ params, filtered, canWrite, onClear, wording = RECORDS }: ResultsProps) {
   const query = useExplore(params);
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
       <p role="status" className="visually-hidden">
-        {statusText(query.isPending, query.isError && !query.data, items.length, query.hasNextPage)}
+        {statusText(wording, query.isPending, query.isError && !query.data, items.length, query.hasNextPage)}
       </p>
       {query.isPending ? (
         <ResultsSkeleton />
       ) : !query.data ? (
         <div className="alert alert--error" role="alert">
-          <p className="explore-alert__text">The records could not be loaded. {describeError(query.error)}</p>
+          <p className="explore-alert__text">
+            The {wording.many} could not be loaded. {describeError(query.error)}
+          </p>
           <div className="button-row">
             <button type="button" className="button" onClick={() => void query.refetch()} disabled={query.isFetching} aria-busy={query.isFetching}>
               Retry
@@ -40,10 +65,11 @@ export function Results({ params, filtered, canWrite, onClear }: ResultsProps) {
           </div>
         </div>
       ) : items.length === 0 ? (
-        <EmptyResults filtered={filtered} canWrite={canWrite} onClear={onClear} />
+        <EmptyResults filtered={filtered} canWrite={canWrite} onClear={onClear} wording={wording} />
       ) : (
         <ResultList
           items={items}
+          wording={wording}
           stale={query.isPlaceholderData}
           hasMore={query.hasNextPage}
           loadingMore={query.isFetchingNextPage}
@@ -55,11 +81,11 @@ export function Results({ params, filtered, canWrite, onClear }: ResultsProps) {
   );
 }
 
-function statusText(loading: boolean, failed: boolean, count: number, hasMore: boolean): string {
-  if (loading) return 'Loading records…';
+function statusText({ one, many }: ListWording, loading: boolean, failed: boolean, count: number, hasMore: boolean): string {
+  if (loading) return `Loading ${many}…`;
   if (failed) return '';
-  if (count === 0) return 'No records to show.';
-  const shown = count === 1 ? '1 record shown' : `${count} records shown`;
+  if (count === 0) return `No ${many} to show.`;
+  const shown = count === 1 ? `1 ${one} shown` : `${count} ${many} shown`;
   return hasMore ? `${shown}; more can be loaded.` : `${shown}.`;
 }
 
@@ -76,14 +102,13 @@ function ResultsSkeleton() {
   );
 }
 
-function EmptyResults({ filtered, canWrite, onClear }: Omit<ResultsProps, 'params'>) {
+function EmptyResults({ filtered, canWrite, onClear, wording }: Omit<ResultsProps, 'params'> & { wording: ListWording }) {
+  const { many } = wording;
   return (
     <div className="card explore-empty">
-      <h2>{filtered ? 'No records match your search' : 'No records yet'}</h2>
+      <h2>{filtered ? `No ${many} match your search` : `No ${many} yet`}</h2>
       <p className="muted">
-        {filtered
-          ? 'Try other words or another subtype, or clear the filters to see every record you may view.'
-          : 'Records you may view will be listed here.'}
+        {filtered ? wording.noMatchHint : wording.emptyHint}
       </p>
       <div className="button-row">
         {filtered && (
@@ -92,8 +117,8 @@ function EmptyResults({ filtered, canWrite, onClear }: Omit<ResultsProps, 'param
           </button>
         )}
         {canWrite && (
-          <Link className="button button--quiet" to="/register">
-            Register a record
+          <Link className="button button--quiet" to={wording.register.to}>
+            {wording.register.label}
           </Link>
         )}
       </div>
@@ -103,6 +128,7 @@ function EmptyResults({ filtered, canWrite, onClear }: Omit<ResultsProps, 'param
 
 interface ResultListProps {
   items: Summary[];
+  wording: ListWording;
   /** Still the previous filters' results while the new ones load. */
   stale: boolean;
   hasMore: boolean;
@@ -111,7 +137,7 @@ interface ResultListProps {
   onLoadMore: () => void;
 }
 
-function ResultList({ items, stale, hasMore, loadingMore, loadMoreError, onLoadMore }: ResultListProps) {
+function ResultList({ items, wording, stale, hasMore, loadingMore, loadMoreError, onLoadMore }: ResultListProps) {
   const subtypes = useSubtypes().data;
   const listRef = useRef<HTMLUListElement>(null);
   // After "Load more", focus goes to the first new record, so keyboard users carry on reading
@@ -129,12 +155,14 @@ function ResultList({ items, stale, hasMore, loadingMore, loadMoreError, onLoadM
     <>
       <ul ref={listRef} className={stale ? 'explore-results explore-results--stale' : 'explore-results'} aria-busy={stale}>
         {items.map((item) => (
-          <ResultRow key={item.id} item={item} label={subtypeLabel(subtypes, item.item_subtype)} />
+          <ResultRow key={item.id} item={item} label={wording.showSubtype ? subtypeLabel(subtypes, item.item_subtype) : undefined} />
         ))}
       </ul>
       {loadMoreError !== null && (
         <div className="alert alert--error" role="alert">
-          <p className="explore-alert__text">More records could not be loaded. {describeError(loadMoreError)}</p>
+          <p className="explore-alert__text">
+            More {wording.many} could not be loaded. {describeError(loadMoreError)}
+          </p>
           <button type="button" className="button" onClick={onLoadMore}>
             Retry
           </button>
@@ -162,7 +190,7 @@ function ResultList({ items, stale, hasMore, loadingMore, loadMoreError, onLoadM
   );
 }
 
-function ResultRow({ item, label }: { item: Summary; label: string }) {
+function ResultRow({ item, label }: { item: Summary; label: string | undefined }) {
   // Datasets have their own pages in the datastore, with their files.
   const href = item.item_subtype === 'DATASET' ? `/datastore/${item.id}` : `/items/${item.id}`;
   return (
@@ -171,7 +199,7 @@ function ResultRow({ item, label }: { item: Summary; label: string }) {
         <Link className="explore-result__name" to={href}>
           {item.display_name}
         </Link>
-        <span className="badge">{label}</span>
+        {label && <span className="badge">{label}</span>}
       </div>
       <p className="explore-result__meta">
         <span>Owner: {item.owner}</span>

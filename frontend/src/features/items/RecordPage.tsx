@@ -28,7 +28,15 @@ export function RecordPage() {
   return <RecordSkeleton />;
 }
 
-function Unavailable({ status }: { status: 403 | 404 }) {
+/** Where the "back" link of an error page goes: Explore, or the page the record was opened from. */
+export interface BackLink {
+  to: string;
+  label: string;
+}
+
+const TO_EXPLORE: BackLink = { to: '/', label: 'Back to Explore' };
+
+export function Unavailable({ status, back = TO_EXPLORE }: { status: 403 | 404; back?: BackLink }) {
   return (
     <section className="record-unavailable">
       {status === 403 ? (
@@ -44,13 +52,13 @@ function Unavailable({ status }: { status: 403 | 404 }) {
         </>
       )}
       <p>
-        <Link to="/">Back to Explore</Link>
+        <Link to={back.to}>{back.label}</Link>
       </p>
     </section>
   );
 }
 
-function LoadFailed({ error, onRetry }: { error: Error; onRetry: () => void }) {
+export function LoadFailed({ error, onRetry, back = TO_EXPLORE }: { error: Error; onRetry: () => void; back?: BackLink }) {
   return (
     <section>
       <h1>The record could not be loaded</h1>
@@ -61,14 +69,14 @@ function LoadFailed({ error, onRetry }: { error: Error; onRetry: () => void }) {
         <button type="button" className="button button--primary" onClick={onRetry}>
           Retry
         </button>
-        <Link to="/">Back to Explore</Link>
+        <Link to={back.to}>{back.label}</Link>
       </div>
     </section>
   );
 }
 
 /** The header's shape while the record loads, so nothing moves when it arrives. */
-function RecordSkeleton() {
+export function RecordSkeleton() {
   return (
     <section aria-busy="true">
       <p className="visually-hidden" role="status">
@@ -214,7 +222,7 @@ function ActionLinks({ item, permissions }: { item: Item; permissions: Permissio
   );
 }
 
-function Overview({ item, subtypes }: { item: Item; subtypes: ReturnType<typeof useSubtypes> }) {
+export function Overview({ item, subtypes }: { item: Item; subtypes: ReturnType<typeof useSubtypes> }) {
   if (subtypes.isPending) {
     return (
       <p className="loading" role="status">
