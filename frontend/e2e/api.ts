@@ -7,7 +7,7 @@ export interface Account {
   token: string;
 }
 
-async function call<T>(method: string, path: string, token: string | null, body?: unknown, expected = [200, 201, 204]): Promise<T> {
+export async function call<T>(method: string, path: string, token: string | null, body?: unknown, expected = [200, 201, 204]): Promise<T> {
   const response = await fetch(`${baseUrl()}/api/v1${path}`, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -86,5 +86,23 @@ export function model(name: string): Record<string, unknown> {
     description: `${name}: a daily rainfall-runoff model.`,
     documentation_url: 'https://example.org/docs',
     source_url: 'https://example.org/src',
+  };
+}
+
+export function dataset(organisationId: string, name: string): Record<string, unknown> {
+  const no = { relevant: false, obtained: false };
+  return {
+    display_name: name,
+    associations: { organisation_id: organisationId },
+    approvals: { ethics_registration: no, ethics_access: no, indigenous_knowledge: no, export_controls: no },
+    dataset_info: {
+      name,
+      description: 'Daily rainfall.',
+      publisher_id: organisationId,
+      license: 'https://creativecommons.org/licenses/by/4.0/',
+      created_date: '2024-12-31',
+      published_date: '2025-01-15',
+      access_info: { reposited: true },
+    },
   };
 }

@@ -1,47 +1,9 @@
 // The clone flow in a real browser against the real API (DESIGN.md §4 "Clone, exactly").
-import { copyFile, mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as api from './api.ts';
 import { launchBrowser, openPage, screenshot } from './browser.ts';
-
-const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
-
-/** A screenshot that also illustrates the user guide. */
-async function docsScreenshot(page: Page, name: string): Promise<void> {
-  const path = await screenshot(page, name);
-  await mkdir(DOCS_IMAGES, { recursive: true });
-  await copyFile(path, `${DOCS_IMAGES}${name}.png`);
-}
-
-async function signInThroughTheForm(page: Page, account: api.Account, start = '/'): Promise<void> {
-  await page.goto(start);
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname !== '/signin');
-}
-
-/** Wait until the record view has its permissions answer (the action buttons depend on it). */
-async function openRecord(page: Page, id: string): Promise<void> {
-  const permissions = page.waitForResponse((r) => r.url().endsWith(`/api/v1/items/${id}/permissions`));
-  await page.goto(`/items/${id}`);
-  await permissions;
-  await page.getByRole('heading', { level: 1 }).waitFor();
-}
-
-/** A form field by its exact title (a required field's label may end in "*"). */
-function field(page: Page, title: string) {
-  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^\\s*${escaped}\\s*\\*?\\s*$`));
-}
-
-function itemIdFrom(page: Page): string {
-  const match = new URL(page.url()).pathname.match(/^\/items\/([0-9a-f-]{36})$/);
-  if (!match?.[1]) throw new Error(`not on a record page: ${page.url()}`);
-  return match[1];
-}
+import { docsScreenshot, field, itemIdFrom, openRecord, signInThroughTheForm } from './flows.ts';
 
 describe('registering and cloning', () => {
   let browser: Browser;
@@ -153,6 +115,7 @@ describe('registering and cloning', () => {
     await openRecord(page, first.id);
     await page.getByRole('tab', { name: 'History' }).click();
     const cloneRevisionLinks = page.getByRole('link', { name: 'Clone this revision' });
+    await cloneRevisionLinks.first().waitFor(); // the history loads when its tab opens
     await expect(cloneRevisionLinks.count()).resolves.toBe(2);
     await screenshot(page, 'history');
     await cloneRevisionLinks.last().click(); // newest first: the last is revision 1
@@ -183,6 +146,7 @@ describe('registering and cloning', () => {
     });
     await page.getByRole('button', { name: 'Submit' }).dblclick();
     await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
+    await screenshot(page, 'double-click-one-record');
     const mine = await api.listMine(writer, name);
     expect(mine.items).toHaveLength(1);
     expect(new Set(posts).size).toBe(1);

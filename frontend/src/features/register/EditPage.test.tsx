@@ -1,8 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { fakeApi, problem, signIn, signOut, type FakeApi } from './testApi.ts';
+import { fakeApi, loadFormModules, problem, signIn, signOut, type FakeApi } from './testApi.ts';
 
+beforeAll(loadFormModules, 30_000);
 beforeEach(signIn);
 afterEach(signOut);
 

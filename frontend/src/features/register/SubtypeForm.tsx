@@ -1,9 +1,7 @@
 // The form engine: react-jsonschema-form driven by a subtype's JSON Schema and ui_schema from
-// GET /subtypes. Loaded only with the register and edit pages, so Ajv stays out of the first paint.
+// GET /subtypes. Loaded only with the register and edit pages, so the validators stay out of the first paint.
 import Form from '@rjsf/core';
 import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
-import { customizeValidator } from '@rjsf/validator-ajv8';
-import Ajv2020 from 'ajv/dist/2020';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { SubtypeInfo } from '../items/api.ts';
 import type { FormData } from './api.ts';
@@ -11,10 +9,9 @@ import { plainLanguageErrors } from './errorMessages.ts';
 import { RecordPickerWidget } from './RecordPicker.tsx';
 import { prepareUiSchema } from './schemaWalk.ts';
 import { templates } from './templates.tsx';
+import { formValidation } from './validation.ts';
 import './register.css';
 
-// The schemas declare JSON Schema 2020-12: RJSF's default (draft-07) validator cannot read them.
-const validator = customizeValidator<FormData>({ AjvClass: Ajv2020 });
 const RECORD_PICKER = 'RecordPicker';
 const widgets = { [RECORD_PICKER]: RecordPickerWidget };
 // A new name/value entry starts empty, not with RJSF's "New Value" as if someone had typed it.
@@ -44,32 +41,51 @@ export function SubtypeForm({ subtype, formData, onChange, onSubmit, onInvalid, 
   const transformErrors = useMemo(() => plainLanguageErrors(subtype.json_schema), [subtype]);
   // After a first stopped submit, messages follow the person's corrections as they type.
   const [attempted, setAttempted] = useState(false);
+  const [checksFailed, setChecksFailed] = useState(false);
+  // A check can fail while RJSF renders: report it once that render is over.
+  const validation = useMemo(() => formValidation(subtype, () => queueMicrotask(() => setChecksFailed(true))), [subtype]);
 
   return (
-    <Form<FormData>
-      className="register-form"
-      schema={schema}
-      uiSchema={uiSchema}
-      validator={validator}
-      templates={templates}
-      widgets={widgets}
-      formData={formData}
-      onChange={(event) => onChange(event.formData ?? {})}
-      onSubmit={(event) => onSubmit(event.formData ?? {})}
-      onError={() => {
-        setAttempted(true);
-        onInvalid?.();
-      }}
-      transformErrors={transformErrors}
-      translateString={translateString}
-      extraErrors={serverErrors}
-      liveValidate={attempted ? 'onChange' : undefined}
-      experimental_defaultFormStateBehavior={defaultFormState}
-      noHtml5Validate
-      showErrorList={false}
-      focusOnFirstError
-    >
-      {children}
-    </Form>
+    <>
+      {(!validation.available || checksFailed) && <OutOfDateAlert />}
+      <Form<FormData>
+        className="register-form"
+        schema={schema}
+        uiSchema={uiSchema}
+        validator={validation.validator}
+        templates={templates}
+        widgets={widgets}
+        formData={formData}
+        onChange={(event) => onChange(event.formData ?? {})}
+        onSubmit={(event) => onSubmit(event.formData ?? {})}
+        onError={() => {
+          setAttempted(true);
+          onInvalid?.();
+        }}
+        transformErrors={transformErrors}
+        translateString={translateString}
+        extraErrors={serverErrors}
+        liveValidate={attempted ? 'onChange' : undefined}
+        experimental_defaultFormStateBehavior={defaultFormState}
+        noHtml5Validate
+        showErrorList={false}
+        focusOnFirstError
+      >
+        {children}
+      </Form>
+    </>
+  );
+}
+
+/** The server's schemas are not the ones this page was built with: its own checks are off until a reload. */
+function OutOfDateAlert() {
+  return (
+    <div className="alert alert--error register-alert" role="alert">
+      <p>This page is out of date: reload it.</p>
+      <p>Until then, what you enter is checked only when you submit.</p>
+      <button type="button" className="button" onClick={() => window.location.reload()}>
+        Reload
+      </button>
+    </div>
   );
 }

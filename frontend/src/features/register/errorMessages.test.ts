@@ -1,14 +1,17 @@
-import Ajv2020 from 'ajv/dist/2020';
-import { customizeValidator } from '@rjsf/validator-ajv8';
 import type { RJSFSchema } from '@rjsf/utils';
 import { describe, expect, test } from 'vitest';
 import { plainLanguageErrors } from './errorMessages.ts';
 import { subtypesFixture } from './subtypes.fixture.ts';
+import { formValidation } from './validation.ts';
 
-const validator = customizeValidator<Record<string, unknown>>({ AjvClass: Ajv2020 });
-
+// The validators the form uses: precompiled from the schemas (scripts/compile-validators.mjs).
 function messages(name: string, data: Record<string, unknown>) {
-  const schema = subtypesFixture.find((candidate) => candidate.subtype === name)!.json_schema;
+  const subtype = subtypesFixture.find((candidate) => candidate.subtype === name)!;
+  const { validator, available } = formValidation(subtype, () => {
+    throw new Error('the precompiled validator failed');
+  });
+  expect(available).toBe(true);
+  const schema = subtype.json_schema;
   const { errors } = validator.validateFormData(data, schema as RJSFSchema, undefined, plainLanguageErrors(schema));
   return errors.map((error) => [error.property, error.message]);
 }

@@ -59,6 +59,14 @@ export function fakeApi(): FakeApi {
   return api;
 }
 
+/**
+ * Loads the form's modules (RJSF, the precompiled validators) ahead of the tests: cold, in a busy test run,
+ * their import can outlast the one second `findBy…` waits for the lazily loaded page.
+ */
+export async function loadFormModules(): Promise<void> {
+  await Promise.all([import('./RegisterPage.tsx'), import('./EditPage.tsx')]);
+}
+
 export function signIn(): void {
   session.start('token', 'alice', 3600);
 }

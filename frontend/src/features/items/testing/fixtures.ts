@@ -3,7 +3,7 @@
 import { vi } from 'vitest';
 import { jsonResponse } from '../../../testing/render.tsx';
 import type { Item, Permissions, SubtypeInfo } from '../api.ts';
-import subtypesJson from './subtypes.json';
+import subtypesJson from '../../../api/subtypes.json';
 
 export const subtypes = subtypesJson as SubtypeInfo[];
 

@@ -1,0 +1,51 @@
+// Steps that several browser tests take: signing in, opening records, filling forms.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { Account } from './api.ts';
+import { screenshot } from './browser.ts';
+
+const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
+
+/** A screenshot that also illustrates the user guide. */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  const path = await screenshot(page, name);
+  await mkdir(DOCS_IMAGES, { recursive: true });
+  await copyFile(path, `${DOCS_IMAGES}${name}.png`);
+}
+
+export async function signInThroughTheForm(page: Page, account: Account, start = '/'): Promise<void> {
+  await page.goto(start);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+}
+
+/** Wait until the record view has its permissions answer (the action buttons depend on it). */
+export async function openRecord(page: Page, id: string): Promise<void> {
+  const permissions = page.waitForResponse((r) => r.url().endsWith(`/api/v1/items/${id}/permissions`));
+  await page.goto(`/items/${id}`);
+  await permissions;
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+/** A form field by its exact title (a required field's label may end in "*"). */
+export function field(page: Page, title: string) {
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^\\s*${escaped}\\s*\\*?\\s*$`));
+}
+
+/** The record id of the page shown: /items/{id}, or /datastore/{id} for `section: 'datastore'`. */
+export function itemIdFrom(page: Page, section: 'items' | 'datastore' = 'items'): string {
+  const match = new URL(page.url()).pathname.match(new RegExp(`^/${section}/([0-9a-f-]{36})$`));
+  if (!match?.[1]) throw new Error(`not on a ${section} page: ${page.url()}`);
+  return match[1];
+}
+
+/** Choose a record in a record picker (a combobox labelled by the field's title). */
+export async function pick(page: Page, title: string, search: string, choice: string): Promise<void> {
+  const box = page.getByRole('combobox', { name: new RegExp(`^\\s*${title}`) });
+  await box.fill(search);
+  await page.getByRole('option', { name: new RegExp(choice) }).first().click();
+}
