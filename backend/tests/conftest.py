@@ -57,9 +57,10 @@ def server(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 class Api:
     """An HTTP client on /api/v1, signed in as one user (or anonymous)."""
 
-    def __init__(self, base_url: str, username: str | None = None, token: str | None = None) -> None:
+    def __init__(self, base_url: str, username: str | None = None, token: str | None = None, password: str | None = None) -> None:
         self.username = username
         self.token = token
+        self.password = password
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(base_url=f"{base_url}/api/v1", headers=headers, timeout=30)
 
@@ -83,7 +84,7 @@ def anonymous(server: Server) -> Api:
 def sign_in(server: Server, username: str, password: str) -> Api:
     response = httpx.post(f"{server.url}/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
-    return Api(server.url, username, response.json()["access_token"])
+    return Api(server.url, username, response.json()["access_token"], password)
 
 
 @pytest.fixture(scope="session")

@@ -69,7 +69,7 @@ def fake_spa(folder: Path) -> Path:
     return folder
 
 
-def start_server(database_url: str, log: Path, **env: str) -> Server:
+def start_server(database_url: str, log: Path, log_level: str = "warning", **env: str) -> Server:
     port = free_port()
     environment = {
         **os.environ,
@@ -79,10 +79,12 @@ def start_server(database_url: str, log: Path, **env: str) -> Server:
         "REGISTRY_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "REGISTRY_SECRET_KEY": SECRET_KEY,
         "REGISTRY_FILES_DIR": str(log.parent / "files"),
+        # Every test signs in from 127.0.0.1: only the per-username limit is in play by default.
+        "REGISTRY_SIGN_IN_LIMIT_PER_ADDRESS": "1000000",
         **env,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve", "--log-level", "warning"],
+        [sys.executable, "-m", "registry", "serve", "--log-level", log_level],
         env=environment,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

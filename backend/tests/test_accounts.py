@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
 import httpx
 import jwt
 import pytest
-from conftest import Api, Sharing, UserFactory
-from support import SECRET_KEY, Server
+from conftest import TEST_DATABASE, Api, Sharing, UserFactory
+from support import SECRET_KEY, Server, create_database, drop_database, start_server, stop_server
 
 
 def test_sign_in_returns_a_bearer_token(server: Server, make_user: UserFactory) -> None:
@@ -148,3 +150,44 @@ def test_only_admins_manage_users(make_user: UserFactory, roles: list[str]) -> N
     assert user.post("/users", json=body).status_code == 403
     # 403 comes before 422: a non-admin learns nothing about the body's validity
     assert user.post("/users", json={"bogus": 1}).status_code == 403
+
+
+def test_failed_sign_ins_are_rate_limited_per_user_and_address(server: Server, make_user: UserFactory) -> None:
+    user = make_user("registry-read")
+    other = make_user("registry-read")
+    token = f"{server.url}/api/v1/auth/token"
+    for _ in range(5):
+        assert httpx.post(token, json={"username": user.username, "password": "wrong"}).status_code == 401
+    limited = httpx.post(token, json={"username": user.username, "password": "wrong"})
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["retry-after"]) <= 15 * 60
+    assert limited.headers["content-type"] == "application/problem+json"
+    # even the right password waits: guessing must not go on
+    assert httpx.post(token, json={"username": user.username, "password": user.password}).status_code == 429
+    # other users are not affected
+    assert httpx.post(token, json={"username": other.username, "password": "wrong"}).status_code == 401
+
+
+def test_a_successful_sign_in_clears_the_count(server: Server, migrated_url: str, admin: Api, tmp_path) -> None:  # noqa: ANN001
+    password = "long-enough-pw"
+    username = f"counted-{uuid.uuid4().hex[:6]}"
+    admin.post("/users", json={"username": username, "password": password, "display_name": "C", "email": "c@example.org", "roles": []})
+    token = f"{server.url}/api/v1/auth/token"
+    for _ in range(4):
+        assert httpx.post(token, json={"username": username, "password": "wrong"}).status_code == 401
+    assert httpx.post(token, json={"username": username, "password": password}).status_code == 200
+    for _ in range(4):
+        assert httpx.post(token, json={"username": username, "password": "wrong"}).status_code == 401
+
+
+def test_failed_sign_ins_per_address(tmp_path) -> None:  # noqa: ANN001
+    # A database of its own: the other tests' failures from 127.0.0.1 would count here too.
+    url = create_database(TEST_DATABASE, f"registry_limits_{os.getpid()}")
+    strict = start_server(url, tmp_path / "server.log", REGISTRY_SIGN_IN_LIMIT_PER_ADDRESS="3")
+    try:
+        token = f"{strict.url}/api/v1/auth/token"
+        statuses = [httpx.post(token, json={"username": f"guess-{n}", "password": "x"}).status_code for n in range(4)]
+        assert statuses == [401, 401, 401, 429]
+    finally:
+        stop_server(strict)
+        drop_database(url)

@@ -200,3 +200,27 @@ def test_security_headers(server: Server, path: str) -> None:
     assert "frame-ancestors 'none'" in policy
     script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+
+
+def test_one_structured_line_per_request_and_per_refusal_without_secrets(migrated_url: str, tmp_path) -> None:  # noqa: ANN001
+    server = start_server(migrated_url, tmp_path / "server.log", log_level="info")
+    try:
+        api = f"{server.url}/api/v1"
+        secret_password = "a-password-that-must-never-be-logged"
+        httpx.post(f"{api}/auth/token", json={"username": "nobody-logged", "password": secret_password})
+        token = httpx.post(f"{api}/auth/token", json={"username": "admin", "password": "admin-test-password"}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        httpx.get(f"{api}/items?limit=1", headers=headers)
+        httpx.get(f"{api}/users", headers={"Authorization": "Bearer forged.token.value"})
+    finally:
+        stop_server(server)
+    text = (tmp_path / "server.log").read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line["event"] == "request"]
+    assert {"method", "path", "status", "duration_ms", "user", "at", "level"} <= set(requests[0])
+    assert any(r["path"] == "/api/v1/items" and r["status"] == 200 and r["user"] == "admin" for r in requests)
+    refusals = [line for line in lines if line["event"] == "refused"]
+    assert {(r["path"], r["status"]) for r in refusals} >= {("/api/v1/auth/token", 401), ("/api/v1/users", 401)}
+    assert any(line["event"] == "sign_in_failed" and line["username"] == "nobody-logged" for line in lines)
+    for secret in (secret_password, "admin-test-password", token, "forged.token.value"):
+        assert secret not in text

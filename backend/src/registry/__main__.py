@@ -9,6 +9,7 @@ import sys
 
 import msgspec
 
+from registry import logs
 from registry.auth import service as accounts
 from registry.auth.schemas import UserCreate
 from registry.db.engine import Database
@@ -39,8 +40,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
     prepare(settings)
     print(f"Registry: http://{settings.host}:{settings.port}/  (API docs: /schema/swagger; Ctrl-C stops)", flush=True)
+    logs.configure(args.log_level)
     uvicorn.run(
-        "registry.app:create_app",
+        "registry.app:create_asgi_app",
         factory=True,
         host=settings.host,
         port=settings.port,

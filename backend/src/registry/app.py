@@ -21,6 +21,7 @@ from registry.db.engine import Database
 from registry.health import health
 from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
+from registry.logs import RequestLog
 from registry.security import add_security_headers
 from registry.settings import Settings
 from registry.spa import spa_router
@@ -70,3 +71,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.files = LocalFileStore(settings.files_dir)
     record_query_names([handler for route in app.routes if isinstance(route, HTTPRoute) for handler in route.route_handler_map.values()])
     return app
+
+
+def create_asgi_app() -> RequestLog:
+    """What the server runs: the application inside its request log."""
+    return RequestLog(create_app())

@@ -74,6 +74,10 @@ class PreconditionRequired(RegistryError):
     status = HTTPStatus.PRECONDITION_REQUIRED
 
 
+class TooManyRequests(RegistryError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+
 class ServiceUnavailable(RegistryError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
 

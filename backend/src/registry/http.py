@@ -14,9 +14,10 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from registry import logs
 from registry.errors import (
     BadRequest,
     FieldError,
@@ -29,7 +30,7 @@ from registry.errors import (
     join_path,
 )
 
-log = logging.getLogger("registry")
+log = logs.log
 
 T = TypeVar("T")
 
@@ -102,6 +103,7 @@ _STATUS_MEANINGS = {
     413: "The body is larger than 1 MiB.",
     422: "Invalid input; `errors` names each field (body path, query parameter or header).",
     428: "If-Match is missing.",
+    429: "Too many failed sign-ins: wait as long as Retry-After says.",
     503: "The database cannot be reached.",
 }
 
@@ -207,13 +209,28 @@ def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Res
         error = exc
     elif isinstance(exc, HTTPException):
         error = _from_litestar(exc)
-    elif isinstance(exc, OperationalError | PoolTimeoutError | OSError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
-    ):
-        log.warning("database unavailable: %s", exc.__class__.__name__)
+    elif _database_unreachable(exc):
+        logs.event(logging.WARNING, "database_unavailable", method=request.method, path=request.url.path, error=exc.__class__.__name__)
         error = ServiceUnavailable("The database cannot be reached. Try again in a moment.", headers={"Retry-After": "5"})
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         error = RegistryError("Something went wrong on the server. It has been logged; try again later.")
+    if error.status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
+        user = request.scope.get("user")
+        logs.event(
+            logging.WARNING,
+            "refused",
+            method=request.method,
+            path=request.url.path,
+            status=error.status.value,
+            user=getattr(user, "username", None),
+            reason=error.detail,
+        )
     return problem_response(error)
 
+
+def _database_unreachable(exc: Exception) -> bool:
+    """A failure to reach or keep a connection to the database (not a bad statement)."""
+    if isinstance(exc, OperationalError | PoolTimeoutError | OSError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated

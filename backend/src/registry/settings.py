@@ -57,6 +57,9 @@ class Settings:
     token_ttl: int
     spa_dir: Path
     max_file_size: int
+    # Failed sign-ins allowed within 15 minutes: per username and address, and per address.
+    sign_in_limit: int
+    sign_in_limit_per_address: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,4 +78,6 @@ class Settings:
             token_ttl=int(os.environ.get("REGISTRY_TOKEN_TTL", "3600")),
             spa_dir=_repo_path(os.environ.get("REGISTRY_SPA_DIR", "frontend/dist")),
             max_file_size=int(os.environ.get("REGISTRY_MAX_FILE_SIZE", str(5 * 1024**3))),
+            sign_in_limit=int(os.environ.get("REGISTRY_SIGN_IN_LIMIT", "5")),
+            sign_in_limit_per_address=int(os.environ.get("REGISTRY_SIGN_IN_LIMIT_PER_ADDRESS", "50")),
         )

@@ -25,12 +25,13 @@ class AuthController(Controller):
         status_code=200,
         opt={"exclude_from_auth": True},
         dependencies=documents_body(TokenRequest),
-        responses=problems(400, 401, 413),
+        responses=problems(400, 401, 413, 429),
         summary="Sign in: exchange a username and password for a bearer token",
     )
     async def token(self, request: Request[Any, Any, Any], state: State) -> TokenResponse:
         credentials = await read_json(request, TokenRequest)
-        principal = await service.authenticate(state.db, credentials.username, credentials.password)
+        address = request.client.host if request.client else "unknown"
+        principal = await service.authenticate(state.db, state.settings, credentials.username, credentials.password, address)
         ttl = state.settings.token_ttl
         return TokenResponse(access_token=issue_token(state.settings.secret_key, ttl, principal.username, principal.roles), expires_in=ttl)
 

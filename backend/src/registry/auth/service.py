@@ -10,11 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import GENERAL_ROLE_NAMES, GeneralRole, Principal, close_general, general_role_names
+from registry.auth import limits
 from registry.auth.passwords import hash_password, verify_password
 from registry.auth.schemas import GroupRef, Me, User, UserCreate
 from registry.db.engine import Database
 from registry.db.models import group_members, groups, users
 from registry.errors import Conflict, NotAuthenticated, NotFound
+from registry.settings import Settings
 
 _ROLE_BY_NAME = {name: role for role, name in GENERAL_ROLE_NAMES.items()}
 BOOTSTRAP_ADMIN = "admin"
@@ -65,11 +67,15 @@ async def me(conn: AsyncConnection, username: str) -> Me:
     return Me(user.username, user.display_name, user.email, user.roles, [GroupRef(g.id, g.name) for g in member_of])
 
 
-async def authenticate(db: Database, username: str, password: str) -> Principal:
+async def authenticate(db: Database, settings: Settings, username: str, password: str, address: str) -> Principal:
+    """The principal for these credentials; 429 while this username or address is rate limited."""
+    await limits.check(db, settings, username, address)
     async with db.read() as conn:
         row = (await conn.execute(select(users.c.password_hash, users.c.roles).where(users.c.username == username))).one_or_none()
     if not await verify_password(row.password_hash if row else None, password) or row is None:
+        await limits.record_failure(db, username, address)
         raise NotAuthenticated("Wrong username or password.")
+    await limits.clear(db, username, address)
     return Principal(username=username, roles=GeneralRole(row.roles))
 
 

@@ -160,6 +160,22 @@ class FileLogEntry(Base):
     sha256: Mapped[str] = mapped_column(String(64))
 
 
+class SignInFailure(Base):
+    """A failed sign-in, kept for the rate limit (DESIGN: nothing a replica needs lives in memory)."""
+
+    __tablename__ = "sign_in_failures"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(256))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+
+    __table_args__ = (
+        Index("ix_sign_in_failures_username_address_at", "username", "address", "at"),
+        Index("ix_sign_in_failures_address_at", "address", "at"),
+    )
+
+
 users = User.__table__
 groups = Group.__table__
 group_members = GroupMember.__table__
@@ -170,3 +186,4 @@ item_access_log = AccessLogEntry.__table__
 idempotency_keys = IdempotencyKey.__table__
 dataset_files = DatasetFile.__table__
 dataset_file_log = FileLogEntry.__table__
+sign_in_failures = SignInFailure.__table__
