@@ -10,12 +10,12 @@ SPA := frontend/dist/index.html
 
 # The web app's API types and form validators are generated from the API's own descriptions,
 # checked in as frontend/src/api/{openapi,subtypes}.json; tests fail when they are stale.
-.PHONY: help install run migrate api-types build test test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean
+.PHONY: help install run migrate api-types build test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
 
 help:
 	@echo "make run    install what is missing, build the web app, migrate, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, run every test (backend on SQLite and PostgreSQL, frontend, browser)"
-	@echo "other verbs: install build migrate api-types test-backend test-backend-sqlite test-backend-postgresql test-frontend test-e2e clean"
+	@echo "other verbs: install build migrate api-types test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean"
 
 install: $(BACKEND_STAMP) $(FRONTEND_STAMP)
 
@@ -45,7 +45,7 @@ run: install build
 migrate: $(BACKEND_STAMP)
 	$(VENV)/bin/registry migrate
 
-test: install build test-backend test-frontend test-e2e
+test: install build test-backend test-outage test-frontend test-e2e
 
 test-backend: test-backend-sqlite test-backend-postgresql
 
@@ -54,6 +54,10 @@ test-backend-sqlite: $(BACKEND_STAMP)
 
 test-backend-postgresql: $(BACKEND_STAMP)
 	cd backend && REGISTRY_TEST_DATABASE=postgresql .venv/bin/pytest
+
+# Stops and restarts the machine's PostgreSQL under load, so it runs on its own, after the suites.
+test-outage: $(BACKEND_STAMP)
+	cd backend && .venv/bin/pytest -q -s tests/outage_check.py
 
 test-frontend: $(FRONTEND_STAMP)
 	cd frontend && npm run typecheck && npm test

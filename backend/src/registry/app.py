@@ -19,9 +19,10 @@ from registry.auth.controllers import AccountsController, AuthController, princi
 from registry.auth.tokens import BearerAuthMiddleware
 from registry.db.engine import Database
 from registry.health import health
-from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, exception_to_problem, record_query_names, reject_unknown_query_parameters
+from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, allow_every_method, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
 from registry.logs import RequestLog
+from registry.openapi import StrictStructSchemaPlugin, finish_openapi
 from registry.security import add_security_headers
 from registry.settings import Settings
 from registry.spa import spa_router
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(BearerAuthMiddleware, exclude=["^/schema"]),
         ],
         exception_handlers={Exception: exception_to_problem},
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, allow_every_method],
+        plugins=[StrictStructSchemaPlugin()],
         openapi_config=OpenAPIConfig(
             title="Registry API",
             version="1.0.0",
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.settings = settings
     app.state.files = LocalFileStore(settings.files_dir)
     record_query_names([handler for route in app.routes if isinstance(route, HTTPRoute) for handler in route.route_handler_map.values()])
+    finish_openapi(app)
     return app
 
 

@@ -7,13 +7,16 @@ import logging
 from http import HTTPStatus
 from typing import Any, TypeVar
 
+import asyncpg.exceptions
 import msgspec
 from litestar import Request, Response
+from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.routes import HTTPRoute
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -101,6 +104,7 @@ _STATUS_MEANINGS = {
     409: "The name is already taken.",
     412: "The record changed since it was read (stale If-Match).",
     413: "The body is larger than 1 MiB.",
+    416: "The Range asks for bytes beyond the end of the file.",
     422: "Invalid input; `errors` names each field (body path, query parameter or header).",
     428: "If-Match is missing.",
     429: "Too many failed sign-ins: wait as long as Retry-After says.",
@@ -229,8 +233,30 @@ def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Res
     return problem_response(error)
 
 
+# asyncpg raises these itself while connecting, before SQLAlchemy can wrap them.
+_POSTGRES_UNREACHABLE = (
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
+    asyncpg.exceptions.InterfaceError,
+)
+
+
 def _database_unreachable(exc: Exception) -> bool:
     """A failure to reach or keep a connection to the database (not a bad statement)."""
-    if isinstance(exc, OperationalError | PoolTimeoutError | OSError | InterfaceError):
+    if isinstance(exc, (OperationalError, PoolTimeoutError, OSError, InterfaceError, *_POSTGRES_UNREACHABLE)):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(getattr(exc.orig, "__cause__", None), _POSTGRES_UNREACHABLE)
+    return False
+
+
+def allow_every_method(message: Message, scope: Scope) -> None:
+    """`before_send` hook: the `Allow` of Litestar's automatic OPTIONS answer names every method of
+    the path. (Litestar 2 lists only those of the first handler registered for a path:
+    litestar-org/litestar#4169, fixed in 3.0.)"""
+    if message["type"] != "http.response.start" or scope["type"] != "http" or scope["method"] != "OPTIONS" or message["status"] != 204:
+        return
+    template = scope.get("path_template")
+    methods = next((route.methods for route in scope["litestar_app"].routes if isinstance(route, HTTPRoute) and route.path_format == template), None)
+    if methods:
+        MutableScopeHeaders.from_message(message)["Allow"] = ", ".join(sorted(methods))

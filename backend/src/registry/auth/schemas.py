@@ -8,14 +8,16 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from registry.items.subtypes import EMAIL_PATTERN
+
 Username = Annotated[
     str,
     Meta(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?!\n)$",
         description="1–64 characters: letters, digits, `.`, `_` or `-`, starting with a letter or digit.",
     ),
 ]
-Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320, extra_json_schema={"format": "email"})]
+Email = Annotated[str, Meta(pattern=EMAIL_PATTERN, max_length=320, extra_json_schema={"format": "email"})]
 GeneralRoleName = Literal["registry-read", "registry-write", "registry-admin"]
 
 

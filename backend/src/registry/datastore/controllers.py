@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, delete, get, put
-from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.datastructures import ResponseHeader, State
+from litestar.openapi import ResponseSpec
+from litestar.params import Body, Parameter
 from litestar.response import Stream
 
 from registry.access.roles import Principal
@@ -18,7 +19,7 @@ from registry.datastore import service
 from registry.datastore.paths import FilePath
 from registry.datastore.schemas import FileInfo, FileList, FileLog
 from registry.errors import RegistryError
-from registry.http import problems
+from registry.http import documents_body, problems
 from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
@@ -30,6 +31,9 @@ FilePathParameter = Annotated[
     ),
 ]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+OCTETS = "application/octet-stream"
+FileBytes = Annotated[bytes, Body(media_type=OCTETS, description="The file's bytes.", schema_extra={"format": "binary"})]
+SHA256_ETAG = ResponseHeader(name="ETag", description="The file's sha256, quoted: If-Match of a replacement names it.", documentation_only=True)
 
 
 class RangeNotSatisfiable(RegistryError):
@@ -75,7 +79,12 @@ class FilesController(Controller):
         request_max_body_size=None,
         opt={"body_limit": "files"},
         status_code=201,
-        responses=problems(401, 403, 404, 412, 413),
+        dependencies=documents_body(FileBytes),
+        response_headers=[SHA256_ETAG],
+        responses={
+            200: ResponseSpec(FileInfo, description="The file was replaced", generate_examples=False),
+            **problems(401, 403, 404, 412, 413),
+        },
         summary="Upload a file: a new path (201), or replace one with If-Match of its sha256 (200)",
         description="The body is the file's bytes. It streams to storage and appears only once complete.",
     )
@@ -103,7 +112,12 @@ class FilesController(Controller):
     @get(
         "/files/{file_path:path}",
         opt={"cookie_auth": True},
-        responses=problems(401, 403, 404),
+        media_type=OCTETS,
+        response_headers=[SHA256_ETAG],
+        responses={
+            206: ResponseSpec(bytes, description="The bytes the Range asked for", media_type=OCTETS, generate_examples=False),
+            **problems(401, 403, 404, 416),
+        },
         summary="Download a file (Range requests give 206 with the bytes asked for)",
         response_description="The file's bytes",
     )

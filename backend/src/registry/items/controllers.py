@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post, put
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.params import Parameter
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +15,7 @@ from registry.errors import FieldError, ValidationFailed
 from registry.guards import requires
 from registry.http import decode_json, documents_body, problems, read_body
 from registry.items import service
-from registry.items.idempotency import IdempotencyClaim
+from registry.items.idempotency import KEY_PATTERN, IdempotencyClaim
 from registry.items.schemas import (
     History,
     Item,
@@ -36,6 +36,8 @@ SUBTYPE_INFOS = [
 ]
 # Path ids are taken as text: one that is not a UUID names no record (404), not a bad request.
 ItemId = Annotated[str, Parameter(title="Record id", description="The record's UUID.")]
+# Every response carrying an Item has the record's revision as a strong ETag.
+ETAG = ResponseHeader(name="ETag", description='The revision, quoted: `"3"`. Send it back as If-Match to change the record.', documentation_only=True)
 
 
 def _with_etag(item: Item) -> Response[Item]:
@@ -65,6 +67,7 @@ class ItemsController(Controller):
         dependencies=documents_body(ItemCreateDocument),
         responses=problems(400, 401, 403, 413),
         response_description="The new record",
+        response_headers=[ETAG, ResponseHeader(name="Location", description="The new record's address.", documentation_only=True)],
         summary="Register a new record",
         description="`data` holds the subtype's fields (GET /subtypes gives its schema). To clone a record, fetch it, change its `data`, and post it here.",
     )
@@ -75,14 +78,20 @@ class ItemsController(Controller):
         state: State,
         idempotency_key: Annotated[
             str | None,
-            Parameter(header="Idempotency-Key", description="Retry safely: the same key and body within 24 h return the first 201."),
+            Parameter(
+                header="Idempotency-Key",
+                description="Retry safely: the same key and body within 24 h return the first 201.",
+                # Documented only: the handler checks it, so that a bad key is a 422 naming the header.
+                schema_extra={"pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
+            ),
         ] = None,
     ) -> Response[Item]:
         body = await read_body(request)
+        # The body first: a key compares bodies as JSON values, so a body that is not JSON is a 400 here.
+        envelope = decode_json(body, ItemCreate)
         claim = IdempotencyClaim(principal.username, idempotency_key, body) if idempotency_key is not None else None
         if claim is not None and (replay := await claim.stored_response(state.db)) is not None:
             return _created(replay)
-        envelope = decode_json(body, ItemCreate)
         subtype = SUBTYPES.get(envelope.item_subtype)
         if subtype is None:
             raise ValidationFailed.one("item_subtype", f"Unknown subtype. Use one of: {', '.join(SUBTYPES)}.")
@@ -99,6 +108,7 @@ class ItemsController(Controller):
         "/items/{item_id:str}",
         dependencies=documents_body(ItemUpdateDocument),
         responses=problems(400, 401, 403, 404, 412, 413, 428),
+        response_headers=[ETAG],
         summary="Change a record: a new revision with its reason, if If-Match names the current one",
     )
     async def update(
@@ -107,7 +117,7 @@ class ItemsController(Controller):
         item_id: ItemId,
         principal: Principal,
         state: State,
-        if_match: Annotated[str | None, Parameter(header="If-Match", description='The ETag you read, e.g. "3".')] = None,
+        if_match: Annotated[str | None, Parameter(header="If-Match", description='The ETag you read, e.g. "3". Without it the answer is 428.')] = None,
     ) -> Response[Item]:
         body = await read_body(request)
         item = await service.update_item(state.db, principal, service.parse_item_id(item_id), body, if_match)
@@ -118,7 +128,7 @@ class ItemsController(Controller):
         async with state.db.read() as conn:
             return await service.history(conn, principal, service.parse_item_id(item_id))
 
-    @get("/items/{item_id:str}", responses=problems(401, 403, 404), summary="One record")
+    @get("/items/{item_id:str}", responses=problems(401, 403, 404), response_headers=[ETAG], summary="One record")
     async def fetch(self, item_id: ItemId, principal: Principal, state: State) -> Response[Item]:
         async with state.db.read() as conn:
             return _with_etag(await service.get_item(conn, principal, service.parse_item_id(item_id)))
@@ -133,10 +143,16 @@ class ItemsController(Controller):
         self,
         principal: Principal,
         state: State,
-        subtype: Annotated[str | None, Parameter(description="Only records of this subtype.")] = None,
+        # The enum and the pattern are documentation: the checks below name the parameter in a 422.
+        subtype: Annotated[str | None, Parameter(description="Only records of this subtype.", schema_extra={"enum": list(SUBTYPES)})] = None,
         q: Annotated[
             str | None,
-            Parameter(min_length=1, max_length=256, description="Case-insensitive text in the display name or any text field."),
+            Parameter(
+                min_length=1,
+                max_length=256,
+                description="Case-insensitive text in the display name or any text field.",
+                schema_extra={"pattern": r"^[^\x00-\x1f]+$"},
+            ),
         ] = None,
         owner: Annotated[str | None, Parameter(max_length=64, description="Only records owned by this username.")] = None,
         sort: Annotated[SortOrder, Parameter(description="Order; names sort case-insensitively, ties by id.")] = "-created_at",

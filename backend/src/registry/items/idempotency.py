@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import uuid
 
 import msgspec
@@ -21,6 +22,9 @@ from registry.db.models import idempotency_keys
 from registry.errors import ValidationFailed
 
 HEADER = "Idempotency-Key"
+# 1 to 255 printable ASCII characters (a UUID is fine); the OpenAPI document shows the same pattern.
+KEY_PATTERN = r"^[ -~]{1,255}$"
+_KEY = re.compile(KEY_PATTERN)
 LIFETIME = datetime.timedelta(hours=24)
 
 
@@ -28,8 +32,8 @@ class IdempotencyClaim:
     """One user's key and the fingerprint of the request body it came with."""
 
     def __init__(self, username: str, key: str, body: bytes) -> None:
-        if not 1 <= len(key) <= 255 or not key.isprintable():
-            raise ValidationFailed.one(HEADER, "Use 1 to 255 printable characters, e.g. a UUID.")
+        if not _KEY.fullmatch(key):
+            raise ValidationFailed.one(HEADER, "Use 1 to 255 printable ASCII characters, e.g. a UUID.")
         self.username = username
         self.key = key
         # Compared as JSON values: key order and whitespace do not make another request.

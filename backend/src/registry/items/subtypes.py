@@ -25,10 +25,14 @@ from msgspec import inspect as mi
 
 from registry.errors import FieldError, ValidationFailed, field_error_from_msgspec, join_path
 
-# Plain enough for ECMAScript (Ajv compiles them with the `u` flag) and Python's `re` alike.
-URL_PATTERN = r"^https?://[^\s/?#]+(?:[/?#]\S*)?$"
-EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
-ORCID_PATTERN = r"^https://orcid\.org/[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
+# One meaning in ECMAScript (Ajv compiles them with the `u` flag) and in Python's `re` (msgspec):
+# `\s` differs between the two (Python adds U+001C-U+001F and U+0085, ECMAScript U+FEFF), so the
+# classes also name the control characters and U+FEFF; and Python's `$` also matches before a
+# final newline, which `(?!\n)` rules out.
+BLANK = r"\s\x00-\x1f\x7f-\x9f\ufeff"
+URL_PATTERN = rf"^https?://[^{BLANK}/?#]+(?:[/?#][^{BLANK}]*)?(?!\n)$"
+EMAIL_PATTERN = rf"^[^{BLANK}@]+@[^{BLANK}@]+\.[^{BLANK}@]+(?!\n)$"
+ORCID_PATTERN = r"^https://orcid\.org/[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X](?!\n)$"
 
 MAX_TEXT = 4000
 MAX_ENTRIES = 500
