@@ -233,3 +233,20 @@ def test_nul_in_a_query_parameter_is_422(writer: Api, param: str) -> None:
     response = writer.get("/items", params={param: "a\x00b"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == param
+
+
+def test_posting_a_fetched_item_verbatim_names_every_envelope_field(writer: Api) -> None:
+    """Mass assignment: the server sets id, owner, times and revision; a client cannot."""
+    item = writer.create("STUDY", samples.study("Original"))
+    before = len(writer.get("/items", params={"owner": writer.username, "limit": 100}).json()["items"])
+    response = writer.post("/items", json=item)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"id", "item_category", "owner", "created_at", "updated_at", "revision"}
+    assert len(writer.get("/items", params={"owner": writer.username, "limit": 100}).json()["items"]) == before
+
+
+def test_envelope_fields_inside_data_are_named(writer: Api) -> None:
+    body = {"item_subtype": "STUDY", "data": {**samples.study(), "owner": "mallory", "id": str(uuid.uuid4()), "revision": 7}}
+    response = writer.post("/items", json=body)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"data.owner", "data.id", "data.revision"}

@@ -135,3 +135,19 @@ def field_error_from_msgspec(error: msgspec.ValidationError, prefix: str = "") -
             message = "null is not allowed here: leave the field out instead."
     # An error about the whole body (an array where an object belongs) has no path.
     return FieldError(join_path(prefix, *parts) or "body", message)
+
+
+def field_errors_from_msgspec(error: msgspec.ValidationError, raw: bytes, struct_type: type, prefix: str = "") -> list[FieldError]:
+    """Like `field_error_from_msgspec`, but an unknown field at the top of the object names every
+    unknown field there: posting a whole fetched record back lists all the fields that do not belong."""
+    first = field_error_from_msgspec(error, prefix)
+    if not _UNKNOWN_FIELD.match(str(error)) or " - at " in str(error):
+        return [first]
+    known = set(getattr(struct_type, "__struct_encode_fields__", ()))
+    try:
+        given = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return [first]
+    if not isinstance(given, dict):
+        return [first]
+    return [FieldError(join_path(prefix, name), "Unknown field: remove it.") for name in given if name not in known] or [first]

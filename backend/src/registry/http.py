@@ -29,7 +29,7 @@ from registry.errors import (
     RegistryError,
     ServiceUnavailable,
     ValidationFailed,
-    field_error_from_msgspec,
+    field_errors_from_msgspec,
     join_path,
 )
 
@@ -53,7 +53,7 @@ def decode_json(body: bytes, body_type: type[T]) -> T:
     try:
         decoded = msgspec.json.decode(body, type=body_type)
     except msgspec.ValidationError as error:
-        raise ValidationFailed([field_error_from_msgspec(error)]) from None
+        raise ValidationFailed(field_errors_from_msgspec(error, body, body_type)) from None
     except msgspec.DecodeError:
         raise BadRequest("The body is not valid JSON. Send a JSON object with Content-Type: application/json.") from None
     except RecursionError:

@@ -23,7 +23,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 from msgspec import inspect as mi
 
-from registry.errors import FieldError, ValidationFailed, field_error_from_msgspec, join_path
+from registry.errors import FieldError, ValidationFailed, field_errors_from_msgspec, join_path
 
 # One meaning in ECMAScript (Ajv compiles them with the `u` flag) and in Python's `re` (msgspec):
 # `\s` differs between the two (Python adds U+001C-U+001F and U+0085, ECMAScript U+FEFF), so the
@@ -499,7 +499,7 @@ class Subtype:
         try:
             data = self._decoder.decode(raw)
         except msgspec.ValidationError as error:
-            raise ValidationFailed([_plain(field_error_from_msgspec(error, "data"))]) from None
+            raise ValidationFailed([_plain(e) for e in field_errors_from_msgspec(error, raw, self.data_type, "data")]) from None
         problems = list(_problems(data, "data"))
         if problems:
             raise ValidationFailed(problems)
