@@ -725,3 +725,32 @@ def test_search_text_holds_every_string_value_lowercased() -> None:
 def test_search_text_of_nested_lists_and_maps() -> None:
     data = {"display_name": "Ünïcode NAME", "a": [{"b": "X"}, "Y"], "m": {"Key": "Value"}, "n": 3, "f": True}
     assert search_text(data) == "ünïcode name\x1fx\x1fy\x1fvalue"
+
+
+def _unbounded(schema: Any, defs: dict[str, Any], path: str = "") -> Iterator[str]:
+    """Every string, list or map in `schema` that has no upper bound."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            yield from _unbounded(defs[schema["$ref"].split("/")[-1]], defs, path)
+        kind = schema.get("type")
+        if kind == "string" and "maxLength" not in schema and "enum" not in schema and schema.get("format") not in ("date", "uuid"):
+            yield path or "(root)"
+        if kind == "array" and "maxItems" not in schema:
+            yield path
+        if kind == "object" and isinstance(schema.get("additionalProperties"), dict) and "maxProperties" not in schema:
+            yield path
+        for key, value in schema.items():
+            if key in ("properties", "$defs"):
+                for name, child in value.items():
+                    yield from _unbounded(child, defs, f"{path}.{name}")
+            elif key in ("items", "additionalProperties", "propertyNames"):
+                yield from _unbounded(value, defs, f"{path}[{key}]")
+            elif key in ("anyOf", "oneOf", "allOf"):
+                for child in value:
+                    yield from _unbounded(child, defs, path)
+
+
+@pytest.mark.parametrize("subtype", list(SUBTYPES))
+def test_every_string_list_and_map_has_a_limit(subtype: str) -> None:
+    schema = SUBTYPES[subtype].json_schema
+    assert sorted(set(_unbounded(schema, schema.get("$defs", {})))) == []

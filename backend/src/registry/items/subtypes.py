@@ -54,6 +54,7 @@ Orcid = Annotated[
     str,
     Meta(
         pattern=ORCID_PATTERN,
+        max_length=len("https://orcid.org/0000-0000-0000-0000"),
         extra={"ui:help": "The full ORCID iD address, e.g. https://orcid.org/0000-0002-1825-0097."},
     ),
 ]
