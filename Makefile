@@ -10,12 +10,14 @@ SPA := frontend/dist/index.html
 
 # The web app's API types and form validators are generated from the API's own descriptions,
 # checked in as frontend/src/api/{openapi,subtypes}.json; tests fail when they are stale.
-.PHONY: help install run migrate api-types build test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
+.PHONY: help install run migrate api-types build docs docs-serve image-check compose-check seed-demo test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
 
 help:
 	@echo "make run    install what is missing, build the web app, migrate, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, run every test (backend on SQLite and PostgreSQL, frontend, browser)"
-	@echo "other verbs: install build migrate api-types test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean"
+	@echo "make docs   build the documentation site (strict: a broken link fails) into var/site/"
+	@echo "other verbs: install build migrate seed-demo api-types docs-serve image-check compose-check"
+	@echo "             test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean"
 
 install: $(BACKEND_STAMP) $(FRONTEND_STAMP)
 
@@ -45,7 +47,32 @@ run: install build
 migrate: $(BACKEND_STAMP)
 	$(VENV)/bin/registry migrate
 
-test: install build test-backend test-outage test-frontend test-e2e
+# Fills an empty registry with demo records, groups, users and files (refuses one that has records).
+seed-demo: $(BACKEND_STAMP)
+	$(VENV)/bin/registry seed-demo
+
+# The documentation site (MkDocs, Material theme, offline): docs/*.md → var/site/. Strict, so a
+# broken link, anchor or image fails; `make test` runs it.
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
+docs: $(BACKEND_STAMP)
+	$(MKDOCS) build --strict -f docs/mkdocs/mkdocs.yml
+
+docs-serve: $(BACKEND_STAMP)
+	$(MKDOCS) serve -f docs/mkdocs/mkdocs.yml
+
+# What backend/Dockerfile puts in the image, built and run without Docker (CI has no engine):
+# the backend wheel and the web app bundle, served together as in the image.
+image-check: $(BACKEND_STAMP) $(SPA)
+	cd backend && .venv/bin/python tests/image_check.py
+
+# docker-compose.yml is valid (needs the Docker client with Compose; no engine). .ci/run runs it
+# where Docker is installed.
+COMPOSE = $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || (command -v docker-compose >/dev/null 2>&1 && echo docker-compose))
+compose-check:
+	@test -n "$(COMPOSE)" || { echo "compose-check needs 'docker compose' or 'docker-compose'" >&2; exit 1; }
+	REGISTRY_SECRET_KEY=check POSTGRES_PASSWORD=check $(COMPOSE) -f docker-compose.yml config --quiet
+
+test: install build docs image-check test-backend test-outage test-frontend test-e2e
 
 test-backend: test-backend-sqlite test-backend-postgresql
 
@@ -66,4 +93,4 @@ test-e2e: $(BACKEND_STAMP) $(SPA)
 	cd backend && .venv/bin/python tests/with_server.py --database postgresql -- npm --prefix ../frontend run test:e2e
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist
+	rm -rf $(VENV) frontend/node_modules frontend/dist var/site

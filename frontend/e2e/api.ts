@@ -106,3 +106,61 @@ export function dataset(organisationId: string, name: string): Record<string, un
     },
   };
 }
+
+/** A new user with a display name and e-mail of the test's choosing (e.g. hostile text), signed in through the API. */
+export async function createUserNamed(
+  admin: Account,
+  display_name: string,
+  roles: string[],
+  email?: string,
+): Promise<Account> {
+  userCount += 1;
+  const username = `e2e-named-${Date.now().toString(36)}-${userCount}`;
+  const password = `password-${username}`;
+  await call('POST', '/users', admin.token, { username, password, display_name, email: email ?? `${username}@example.org`, roles });
+  return signIn(username, password);
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  description: string;
+  members: string[];
+}
+
+export const createGroup = (admin: Account, name: string, description: string) =>
+  call<Group>('POST', '/groups', admin.token, { name, description });
+
+export const addMember = (admin: Account, groupId: string, username: string) =>
+  call('PUT', `/groups/${groupId}/members/${encodeURIComponent(username)}`, admin.token);
+
+/** A dataset file's path in a URL: each part encoded on its own, joined with `/`. */
+export const encodeFilePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+
+export interface StoredFile {
+  path: string;
+  size: number;
+  sha256: string;
+  uploaded_at: string;
+}
+
+/** Upload (or, with the current sha256 as `replacing`, replace) one file of a dataset. */
+export async function uploadFile(account: Account, id: string, path: string, content: string, replacing?: string): Promise<StoredFile> {
+  const response = await fetch(`${baseUrl()}/api/v1/items/${id}/files/${encodeFilePath(path)}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${account.token}`, ...(replacing ? { 'If-Match': `"${replacing}"` } : {}) },
+    body: content,
+  });
+  const text = await response.text();
+  if (response.status !== 200 && response.status !== 201) throw new Error(`PUT file ${JSON.stringify(path)} → ${response.status}: ${text}`);
+  return JSON.parse(text) as StoredFile;
+}
+
+export const deleteFile = (account: Account, id: string, path: string) =>
+  call('DELETE', `/items/${id}/files/${encodeFilePath(path)}`, account.token);
+
+/** A validation problem's fields, from a request that must be refused with 422. */
+export async function refusedFields(account: Account, method: string, path: string, body: unknown): Promise<string[]> {
+  const problem = await call<{ status: number; errors?: { field: string }[] }>(method, path, account.token, body, [422]);
+  return (problem.errors ?? []).map((error) => error.field);
+}

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -57,13 +57,18 @@ export interface TestPage {
   errors: string[];
 }
 
-/** A fresh context (no shared storage) and page with relative URLs resolved against the app. */
-export async function openPage(browser: Browser): Promise<TestPage> {
+/**
+ * A fresh context (no shared storage) and page with relative URLs resolved against the app.
+ * `options` adds to or overrides the context's settings (e.g. `bypassCSP` to test what the page
+ * itself does without the Content-Security-Policy's safety net).
+ */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<TestPage> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
     timezoneId: 'UTC',
+    ...options,
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

@@ -38,6 +38,7 @@ describe('registering and cloning', () => {
     await field(page, 'Description').fill(source.description as string);
     await field(page, 'Documentation address').fill(source.documentation_url as string);
     await field(page, 'Source code address').fill(source.source_url as string);
+    await docsScreenshot(page, 'register-model-form');
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
     const sourceId = itemIdFrom(page);
@@ -117,7 +118,7 @@ describe('registering and cloning', () => {
     const cloneRevisionLinks = page.getByRole('link', { name: 'Clone this revision' });
     await cloneRevisionLinks.first().waitFor(); // the history loads when its tab opens
     await expect(cloneRevisionLinks.count()).resolves.toBe(2);
-    await screenshot(page, 'history');
+    await docsScreenshot(page, 'history');
     await cloneRevisionLinks.last().click(); // newest first: the last is revision 1
     await page.waitForURL(`**/register/MODEL?clone=${first.id}&revision=1`);
     await page.getByText('(revision 1)').waitFor();

@@ -1,17 +1,21 @@
 // Steps that several browser tests take: signing in, opening records, filling forms.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Account } from './api.ts';
 import { screenshot } from './browser.ts';
 
 const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
-/** A screenshot that also illustrates the user guide. */
-export async function docsScreenshot(page: Page, name: string): Promise<void> {
+/**
+ * A screenshot that also illustrates the user guide (docs/images/<name>.png): the whole page, or
+ * only `part` of it where the page also lists what other tests made.
+ */
+export async function docsScreenshot(page: Page, name: string, part?: Locator): Promise<void> {
   const path = await screenshot(page, name);
   await mkdir(DOCS_IMAGES, { recursive: true });
-  await copyFile(path, `${DOCS_IMAGES}${name}.png`);
+  if (part) await part.screenshot({ path: `${DOCS_IMAGES}${name}.png` });
+  else await copyFile(path, `${DOCS_IMAGES}${name}.png`);
 }
 
 export async function signInThroughTheForm(page: Page, account: Account, start = '/'): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, openPage, screenshot } from './browser.ts';
+import { launchBrowser, openPage } from './browser.ts';
+import { docsScreenshot } from './flows.ts';
 
 describe('smoke', () => {
   let browser: Browser;
@@ -21,7 +22,7 @@ describe('smoke', () => {
     expect(new URL(page.url()).searchParams.get('next')).toBe('/items/00000000-0000-0000-0000-000000000000?tab=history');
     await expect(page.getByLabel('Password').isVisible()).resolves.toBe(true);
     await expect(page.title()).resolves.toBe('Registry');
-    await screenshot(page, 'signin');
+    await docsScreenshot(page, 'signin');
     expect(errors).toEqual([]);
     await context.close();
   });

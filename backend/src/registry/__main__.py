@@ -1,4 +1,4 @@
-"""The `registry` command: serve, migrate, users."""
+"""The `registry` command: serve, migrate, users, seed-demo."""
 
 from __future__ import annotations
 
@@ -100,12 +100,28 @@ def cmd_users_list(settings: Settings, _: argparse.Namespace) -> None:
         print(f"{user.username}\t{user.display_name}\t{user.email}\t{','.join(user.roles)}")
 
 
+def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> None:
+    from registry import demo
+
+    prepare(settings)
+    try:
+        report = asyncio.run(_with_db(settings, lambda db: demo.seed(db, settings)))
+    except demo.RegistryNotEmpty as error:
+        raise SystemExit(f"registry: {error}") from None
+    counts = ", ".join(f"{len(ids)} {subtype}" for subtype, ids in report.items.items())
+    files = sum(len(paths) for paths in report.files.values())
+    print(f"Created {report.count()} demo records ({counts}), {files} dataset files and {len(report.groups)} groups: {', '.join(report.groups)}.")
+    print("Demo users (passwords are shown only this once):")
+    for username, display_name, _email, roles in demo.USERS:
+        print(f"  {username}\t{report.passwords[username]}\t{display_name}, {', '.join(roles)}")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="registry",
         description="The Registry: a metadata registry for research records. Settings come from REGISTRY_* environment variables.",
     )
-    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,openapi,subtypes,users}")
+    verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,openapi,subtypes,users,seed-demo}")
     serve = verbs.add_parser("serve", help="apply migrations, create the first admin if needed, and serve the API and web app")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(run=cmd_serve)
@@ -127,6 +143,10 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(run=cmd_users_add)
     users.add_parser("list", help="list users").set_defaults(run=cmd_users_list)
+    verbs.add_parser(
+        "seed-demo",
+        help="fill an empty registry with demo records, groups, users and dataset files (refuses if it has records)",
+    ).set_defaults(run=cmd_seed_demo)
     return root
 
 

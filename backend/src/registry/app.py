@@ -22,7 +22,7 @@ from registry.health import health
 from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, allow_every_method, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
 from registry.logs import RequestLog
-from registry.openapi import StrictStructSchemaPlugin, finish_openapi
+from registry.openapi import MsgspecStructSchemaPlugin, finish_openapi
 from registry.security import add_security_headers
 from registry.settings import Settings
 from registry.spa import spa_router
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         exception_handlers={Exception: exception_to_problem},
         before_send=[add_security_headers, allow_every_method],
-        plugins=[StrictStructSchemaPlugin()],
+        plugins=[MsgspecStructSchemaPlugin()],
         openapi_config=OpenAPIConfig(
             title="Registry API",
             version="1.0.0",

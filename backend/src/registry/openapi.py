@@ -1,46 +1,112 @@
 """The OpenAPI document says exactly what the server accepts and answers.
 
-Litestar generates the document from the routes; two general rules are added here, each derived
-from what the server does rather than written per route:
+Litestar generates the document from the routes. Two general rules make it match the server,
+each derived from what the server does rather than written per route:
 
-- a msgspec Struct decoded with `forbid_unknown_fields=True` is shown with
-  `additionalProperties: false` (Litestar's schema generator leaves it out), so clients and
-  fuzzers know that an unknown field is a 422;
+- Struct schemas come from msgspec, the decoder that enforces them
+  (`MsgspecStructSchemaPlugin`). Litestar's own generator loses what msgspec checks inside
+  containers (the lengths of map keys and values, of list items, a map's size) and does not
+  say `additionalProperties: false` for Structs decoded with `forbid_unknown_fields=True`, so a
+  client or a fuzzer could not tell that an unknown field is a 422.
 - `finish_openapi` adjusts the built document once: routes that skip authentication
   (`opt={"exclude_from_auth": True}`, the same flag the bearer middleware reads) carry
-  `security: []` instead of the API's bearer requirement, and the error responses Litestar adds
-  by itself (a 400 in its own JSON shape for any route with parameters) are dropped, as every
-  error this API answers is a problem document listed by `http.problems`; and a query or header
-  parameter is a plain string, never `null` (it is either sent or left out, and `str | None`
-  parameters would otherwise be shown as `oneOf [string, null]`).
+  `security: []` instead of the API's bearer requirement; the error responses Litestar adds by
+  itself (a 400 in its own JSON shape for any route with parameters) are dropped, as every error
+  this API answers is a problem document listed by `http.problems`; and a query or header
+  parameter is a plain string, never `null` (it is either sent or left out, and a `str | None`
+  parameter would otherwise be shown as `oneOf [string, null]`).
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-# Litestar's own schema plugin for msgspec Structs (litestar 2.25; there is no public name for it).
-from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
-from litestar.openapi.spec import OpenAPIType, Operation, Schema
+import msgspec
+from litestar.openapi.spec import Discriminator, OpenAPIType, Operation, Reference, Schema
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
+from litestar.typing import FieldDefinition
+from msgspec import inspect as mi
 
 from registry.http import PROBLEM_JSON
 
 if TYPE_CHECKING:
     from litestar import Litestar
     from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.typing import FieldDefinition
+
+_REF_PREFIX = "#/$defs/"
+# JSON Schema keyword → attribute of Litestar's `Schema`.
+_ATTRIBUTES = {
+    field.metadata.get("alias") or field.name.split("_")[0] + "".join(part.title() for part in field.name.split("_")[1:]): field.name
+    for field in fields(Schema)
+}
 
 
-class StrictStructSchemaPlugin(StructSchemaPlugin):
-    """Litestar's Struct schemas, closed (`additionalProperties: false`) where decoding is strict."""
+class MsgspecStructSchemaPlugin(OpenAPISchemaPlugin):
+    """A Struct's component schema as msgspec describes it; nested Structs stay components of their own."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return not field_definition.is_union and field_definition.is_subclass_of(msgspec.Struct)
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
-        schema = super().to_openapi_schema(field_definition, schema_creator)
-        if field_definition.type_.__struct_config__.forbid_unknown_fields:
-            schema.additional_properties = False
+        struct = field_definition.type_
+        (root,), definitions = msgspec.json.schema_components([struct], ref_template=_REF_PREFIX + "{name}")
+        structs = _struct_classes(mi.type_info(struct))
+        name = root["$ref"].removeprefix(_REF_PREFIX)
+
+        def reference(ref: str) -> Reference | Schema:
+            nested = structs[ref.removeprefix(_REF_PREFIX)]
+            return schema_creator.for_field_definition(FieldDefinition.from_annotation(nested))
+
+        # Fill in the schema Litestar registered for this Struct, so that it is one component.
+        schema = schema_creator.schema_registry.get_schema_for_field_definition(field_definition)
+        converted = _to_schema(definitions[name], reference)
+        assert isinstance(converted, Schema)
+        for field in fields(Schema):
+            setattr(schema, field.name, getattr(converted, field.name))
         return schema
+
+
+def _struct_classes(info: mi.Type, found: dict[str, type] | None = None) -> dict[str, type]:
+    """Every Struct class within a type, by the name msgspec gives its definition."""
+    found = {} if found is None else found
+    if isinstance(info, mi.StructType):
+        if found.get(info.cls.__name__) is info.cls:
+            return found
+        found[info.cls.__name__] = info.cls
+        for field in info.fields:
+            _struct_classes(field.type, found)
+        return found
+    for attribute in getattr(info, "__struct_fields__", ()):
+        value = getattr(info, attribute)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, mi.Type):
+                _struct_classes(item, found)
+    return found
+
+
+def _to_schema(value: dict[str, Any], reference: Any) -> Schema | Reference:
+    """A JSON Schema (as msgspec writes it) as Litestar spec objects; `$ref`s go through `reference`."""
+    if "$ref" in value:
+        return reference(value["$ref"])
+    schema = Schema()
+    for key, item in value.items():
+        attribute = _ATTRIBUTES.get(key)
+        if attribute is None:  # extensions (x-…): the form schemas of GET /subtypes carry them
+            continue
+        if key in ("properties", "patternProperties", "dependentSchemas"):
+            item = {name: _to_schema(sub, reference) for name, sub in item.items()}
+        elif key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+            item = [_to_schema(sub, reference) for sub in item]
+        elif key == "discriminator":
+            item = Discriminator(property_name=item["propertyName"], mapping=item.get("mapping"))
+        elif key == "type":
+            item = [OpenAPIType(t) for t in item] if isinstance(item, list) else OpenAPIType(item)
+        elif isinstance(item, dict) and key not in ("default", "const"):
+            item = _to_schema(item, reference)
+        setattr(schema, attribute, item)
+    return schema
 
 
 def finish_openapi(app: Litestar) -> None:

@@ -6,6 +6,9 @@ import type { components, paths } from './schema';
 import { session } from '../features/auth/session.ts';
 
 export type Schemas = components['schemas'];
+/** A subtype's name as the API's query parameters take it. Names come from GET /subtypes at run
+ * time, so the app holds them as strings and narrows them here, at the API's edge. */
+export type SubtypeName = NonNullable<NonNullable<paths['/api/v1/items']['get']['parameters']['query']>['subtype']>;
 export type Problem = Schemas['Problem'];
 export type FieldError = Schemas['FieldError'];
 

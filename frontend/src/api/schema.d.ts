@@ -296,9 +296,9 @@ export interface components {
     schemas: {
         /** AccessChange */
         AccessChange: {
-            general: ("metadata-read" | "metadata-write" | "dataset-data-read" | "dataset-data-write" | "admin")[];
+            general: ("admin" | "dataset-data-read" | "dataset-data-write" | "metadata-read" | "metadata-write")[];
             groups: {
-                [key: string]: ("metadata-read" | "metadata-write" | "dataset-data-read" | "dataset-data-write" | "admin")[];
+                [key: string]: ("admin" | "dataset-data-read" | "dataset-data-write" | "metadata-read" | "metadata-write")[];
             };
         };
         /** AccessInfo */
@@ -306,9 +306,13 @@ export interface components {
             /**
              * Data reposited in the Registry
              * @description Whether the data files are stored in the Registry's datastore. If not, give the address and a description of how to get the data.
+             * @default false
              */
             reposited: boolean;
-            /** Access address */
+            /**
+             * Access address
+             * Format: uri
+             */
             uri?: string;
             /** How to access the data */
             description?: string;
@@ -319,7 +323,6 @@ export interface components {
         };
         /** AccessLogEntry */
         AccessLogEntry: {
-            /** Format: date-time */
             at: string;
             by: string;
             old: components["schemas"]["AccessChange"];
@@ -328,18 +331,21 @@ export interface components {
         /** AccessSettings */
         AccessSettings: {
             owner: string;
-            general: ("metadata-read" | "metadata-write" | "dataset-data-read" | "dataset-data-write" | "admin")[];
+            general: ("admin" | "dataset-data-read" | "dataset-data-write" | "metadata-read" | "metadata-write")[];
             groups: {
-                [key: string]: ("metadata-read" | "metadata-write" | "dataset-data-read" | "dataset-data-write" | "admin")[];
+                [key: string]: ("admin" | "dataset-data-read" | "dataset-data-write" | "metadata-read" | "metadata-write")[];
             };
         };
-        /** AccessUpdate */
+        /**
+         * AccessUpdate
+         * @description New access settings of a record. The owner is not part of them: it never changes.
+         */
         AccessUpdate: {
             /** @description Roles every user with registry-read gets. */
-            general: ("metadata-read" | "metadata-write" | "dataset-data-read" | "dataset-data-write" | "admin")[];
+            general: ("admin" | "dataset-data-read" | "dataset-data-write" | "metadata-read" | "metadata-write")[];
             /** @description Roles per group id. */
             groups: {
-                [key: string]: ("metadata-read" | "metadata-write" | "dataset-data-read" | "dataset-data-write" | "admin")[];
+                [key: string]: ("admin" | "dataset-data-read" | "dataset-data-write" | "metadata-read" | "metadata-write")[];
             };
         };
         /** Actions */
@@ -353,13 +359,9 @@ export interface components {
         };
         /** Approvals */
         Approvals: {
-            /** Ethics registration */
             ethics_registration: components["schemas"]["EthicsRegistration"];
-            /** Ethics access */
             ethics_access: components["schemas"]["EthicsAccess"];
-            /** Indigenous knowledge */
             indigenous_knowledge: components["schemas"]["IndigenousKnowledge"];
-            /** Export controls */
             export_controls: components["schemas"]["ExportControls"];
         };
         /** Associations */
@@ -369,7 +371,10 @@ export interface components {
              * Format: uuid
              */
             organisation_id: string;
-            /** Data custodian */
+            /**
+             * Data custodian
+             * Format: uuid
+             */
             data_custodian_id?: string;
             /** Point of contact */
             point_of_contact?: string;
@@ -381,11 +386,8 @@ export interface components {
              * @description The name shown for this record in lists and search results.
              */
             display_name: string;
-            /** Associations */
             associations: components["schemas"]["Associations"];
-            /** Approvals */
             approvals: components["schemas"]["Approvals"];
-            /** Dataset information */
             dataset_info: components["schemas"]["DatasetInfo"];
             /**
              * User metadata
@@ -408,6 +410,7 @@ export interface components {
             publisher_id: string;
             /**
              * Licence
+             * Format: uri
              * @description The address of the licence the data is under.
              */
             license: string;
@@ -421,7 +424,6 @@ export interface components {
              * Format: date
              */
             published_date: string;
-            /** Access information */
             access_info: components["schemas"]["AccessInfo"];
             /** Purpose */
             purpose?: string;
@@ -438,10 +440,14 @@ export interface components {
             /**
              * Formats
              * @description File formats, e.g. CSV or NetCDF.
+             * @default []
              */
-            formats?: string[];
-            /** Keywords */
-            keywords?: string[];
+            formats: string[];
+            /**
+             * Keywords
+             * @default []
+             */
+            keywords: string[];
         };
         /** DatasetTemplate */
         DatasetTemplate: {
@@ -455,13 +461,15 @@ export interface components {
             /**
              * Defined resources
              * @description Resources whose path within the dataset is fixed.
+             * @default []
              */
-            defined_resources?: components["schemas"]["DefinedResource"][];
+            defined_resources: components["schemas"]["DefinedResource"][];
             /**
              * Deferred resources
              * @description Resources whose path is given later, by key.
+             * @default []
              */
-            deferred_resources?: components["schemas"]["DeferredResource"][];
+            deferred_resources: components["schemas"]["DeferredResource"][];
             /**
              * User metadata
              * @description Your own extra details, as name and value pairs.
@@ -483,7 +491,7 @@ export interface components {
              * Usage type
              * @enum {string}
              */
-            usage_type: "PARAMETER_FILE" | "CONFIG_FILE" | "FORCING_DATA" | "GENERAL_DATA";
+            usage_type: "CONFIG_FILE" | "FORCING_DATA" | "GENERAL_DATA" | "PARAMETER_FILE";
             /** Resource is optional */
             optional?: boolean;
             /** Resource is a folder */
@@ -506,7 +514,7 @@ export interface components {
              * Usage type
              * @enum {string}
              */
-            usage_type: "PARAMETER_FILE" | "CONFIG_FILE" | "FORCING_DATA" | "GENERAL_DATA";
+            usage_type: "CONFIG_FILE" | "FORCING_DATA" | "GENERAL_DATA" | "PARAMETER_FILE";
             /** Resource is optional */
             optional?: boolean;
             /** Resource is a folder */
@@ -518,26 +526,47 @@ export interface components {
         };
         /** EthicsAccess */
         EthicsAccess: {
-            /** Ethics access relevant */
+            /**
+             * Ethics access relevant
+             * @default false
+             */
             relevant: boolean;
-            /** Ethics access obtained */
+            /**
+             * Ethics access obtained
+             * @default false
+             */
             obtained: boolean;
         };
         /** EthicsRegistration */
         EthicsRegistration: {
-            /** Ethics registration relevant */
+            /**
+             * Ethics registration relevant
+             * @default false
+             */
             relevant: boolean;
-            /** Ethics registration obtained */
+            /**
+             * Ethics registration obtained
+             * @default false
+             */
             obtained: boolean;
         };
         /** ExportControls */
         ExportControls: {
-            /** Export controls relevant */
+            /**
+             * Export controls relevant
+             * @default false
+             */
             relevant: boolean;
-            /** Export controls obtained */
+            /**
+             * Export controls obtained
+             * @default false
+             */
             obtained: boolean;
         };
-        /** FieldError */
+        /**
+         * FieldError
+         * @description One problem with one input: `field` is a dotted body path, a query parameter or a header.
+         */
         FieldError: {
             field: string;
             message: string;
@@ -547,7 +576,6 @@ export interface components {
             path: string;
             size: number;
             sha256: string;
-            /** Format: date-time */
             uploaded_at: string;
         };
         /** FileList */
@@ -560,11 +588,10 @@ export interface components {
         };
         /** FileLogEntry */
         FileLogEntry: {
-            /** Format: date-time */
             at: string;
             by: string;
-            /** @enum {string} */
-            action: "added" | "replaced" | "deleted";
+            /** @enum {unknown} */
+            action: "added" | "deleted" | "replaced";
             path: string;
             size: number;
             sha256: string;
@@ -590,9 +617,9 @@ export interface components {
         };
         /** Health */
         Health: {
-            /** @constant */
+            /** @enum {unknown} */
             status: "ok";
-            /** @constant */
+            /** @enum {unknown} */
             database: "ok";
         };
         /** History */
@@ -602,19 +629,22 @@ export interface components {
         /** HistoryEntry */
         HistoryEntry: {
             revision: number;
-            /** Format: date-time */
             at: string;
             by: string;
             reason: string;
-            data: {
-                [key: string]: unknown;
-            };
+            data: Record<string, never>;
         };
         /** IndigenousKnowledge */
         IndigenousKnowledge: {
-            /** Indigenous knowledge relevant */
+            /**
+             * Indigenous knowledge relevant
+             * @default false
+             */
             relevant: boolean;
-            /** Indigenous knowledge obtained */
+            /**
+             * Indigenous knowledge obtained
+             * @default false
+             */
             obtained: boolean;
         };
         /** Item */
@@ -624,26 +654,23 @@ export interface components {
             item_subtype: string;
             item_category: string;
             owner: string;
-            /** Format: date-time */
             created_at: string;
-            /** Format: date-time */
             updated_at: string;
             revision: number;
-            data: {
-                [key: string]: unknown;
-            };
+            data: Record<string, never>;
         };
         /** ItemPage */
         ItemPage: {
             items: components["schemas"]["Summary"][];
             next_cursor: string | null;
         };
-        /** ItemUpdateDocument */
+        /**
+         * ItemUpdateDocument
+         * @description `PUT /items/{id}` as the OpenAPI document shows it: `data` is the record's subtype's fields.
+         */
         ItemUpdateDocument: {
             /** @description All fields of the record's subtype (see GET /subtypes). */
-            data: {
-                [key: string]: unknown;
-            };
+            data: Record<string, never>;
             reason: string;
         };
         /** Me */
@@ -651,7 +678,7 @@ export interface components {
             username: string;
             display_name: string;
             email: string;
-            roles: ("registry-read" | "registry-write" | "registry-admin")[];
+            roles: ("registry-admin" | "registry-read" | "registry-write")[];
             groups: components["schemas"]["GroupRef"][];
         };
         /** Model */
@@ -668,9 +695,15 @@ export interface components {
              * @description What the model does.
              */
             description: string;
-            /** Documentation address */
+            /**
+             * Documentation address
+             * Format: uri
+             */
             documentation_url: string;
-            /** Source code address */
+            /**
+             * Source code address
+             * Format: uri
+             */
             source_url: string;
             /**
              * User metadata
@@ -693,11 +726,16 @@ export interface components {
              * @description The model this workflow runs.
              */
             software_id: string;
-            /** Input dataset templates */
-            input_templates?: components["schemas"]["TemplateSlot"][];
-            /** Output dataset templates */
-            output_templates?: components["schemas"]["TemplateSlot"][];
-            /** Annotations */
+            /**
+             * Input dataset templates
+             * @default []
+             */
+            input_templates: components["schemas"]["TemplateSlot"][];
+            /**
+             * Output dataset templates
+             * @default []
+             */
+            output_templates: components["schemas"]["TemplateSlot"][];
             annotations?: components["schemas"]["WorkflowAnnotations"];
             /**
              * User metadata
@@ -709,45 +747,45 @@ export interface components {
         };
         /** NewDataset */
         NewDataset: {
-            data: components["schemas"]["Dataset"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "DATASET";
+            data: components["schemas"]["Dataset"];
         };
         /** NewDatasetTemplate */
         NewDatasetTemplate: {
-            data: components["schemas"]["DatasetTemplate"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "DATASET_TEMPLATE";
+            data: components["schemas"]["DatasetTemplate"];
         };
         /** NewModel */
         NewModel: {
-            data: components["schemas"]["Model"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "MODEL";
+            data: components["schemas"]["Model"];
         };
         /** NewModelRunWorkflowTemplate */
         NewModelRunWorkflowTemplate: {
-            data: components["schemas"]["ModelRunWorkflowTemplate"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "MODEL_RUN_WORKFLOW_TEMPLATE";
+            data: components["schemas"]["ModelRunWorkflowTemplate"];
         };
         /** NewOrganisation */
         NewOrganisation: {
-            data: components["schemas"]["Organisation"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "ORGANISATION";
+            data: components["schemas"]["Organisation"];
         };
         /** NewPerson */
         NewPerson: {
-            data: components["schemas"]["Person"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "PERSON";
+            data: components["schemas"]["Person"];
         };
         /** NewStudy */
         NewStudy: {
-            data: components["schemas"]["Study"];
-            /** @constant */
+            /** @enum {unknown} */
             item_subtype: "STUDY";
+            data: components["schemas"]["Study"];
         };
         /** Organisation */
         Organisation: {
@@ -763,6 +801,7 @@ export interface components {
             name: string;
             /**
              * ROR identifier
+             * Format: uri
              * @description The organisation's Research Organization Registry address.
              */
             ror?: string;
@@ -793,13 +832,17 @@ export interface components {
             first_name: string;
             /** Last name */
             last_name: string;
-            /** E-mail address */
+            /**
+             * E-mail address
+             * Format: email
+             */
             email: string;
             /** ORCID iD */
             orcid?: string;
             /**
              * Ethics approved
              * @description Confirm that this person's details may be recorded under your ethics approval.
+             * @default false
              */
             ethics_approved: boolean;
             /**
@@ -810,7 +853,10 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** Problem */
+        /**
+         * Problem
+         * @description An RFC 9457 problem document.
+         */
         Problem: {
             type: string;
             title: string;
@@ -847,12 +893,8 @@ export interface components {
             subtype: string;
             category: string;
             label: string;
-            json_schema: {
-                [key: string]: unknown;
-            };
-            ui_schema: {
-                [key: string]: unknown;
-            };
+            json_schema: Record<string, never>;
+            ui_schema: Record<string, never>;
         };
         /** Summary */
         Summary: {
@@ -862,9 +904,7 @@ export interface components {
             item_category: string;
             display_name: string;
             owner: string;
-            /** Format: date-time */
             created_at: string;
-            /** Format: date-time */
             updated_at: string;
         };
         /** TemplateSlot */
@@ -874,7 +914,10 @@ export interface components {
              * Format: uuid
              */
             template_id: string;
-            /** Dataset is optional */
+            /**
+             * Dataset is optional
+             * @default false
+             */
             optional: boolean;
         };
         /** TokenRequest */
@@ -888,7 +931,7 @@ export interface components {
             expires_in: number;
             /**
              * @default bearer
-             * @constant
+             * @enum {unknown}
              */
             token_type: "bearer";
         };
@@ -897,7 +940,7 @@ export interface components {
             username: string;
             display_name: string;
             email: string;
-            roles: ("registry-read" | "registry-write" | "registry-admin")[];
+            roles: ("registry-admin" | "registry-read" | "registry-write")[];
         };
         /** UserCreate */
         UserCreate: {
@@ -906,8 +949,9 @@ export interface components {
             /** @description At least 8 characters. */
             password: string;
             display_name: string;
+            /** Format: email */
             email: string;
-            roles: ("registry-read" | "registry-write" | "registry-admin")[];
+            roles: ("registry-admin" | "registry-read" | "registry-write")[];
         };
         /** WorkflowAnnotations */
         WorkflowAnnotations: {
@@ -1161,17 +1205,17 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only records of this subtype. */
-                subtype?: string | null;
+                subtype?: "ORGANISATION" | "PERSON" | "MODEL" | "DATASET_TEMPLATE" | "MODEL_RUN_WORKFLOW_TEMPLATE" | "STUDY" | "DATASET";
                 /** @description Case-insensitive text in the display name or any text field. */
-                q?: string | null;
+                q?: string;
                 /** @description Only records owned by this username. */
-                owner?: string | null;
+                owner?: string;
                 /** @description Order; names sort case-insensitively, ties by id. */
                 sort?: "-created_at" | "created_at" | "-updated_at" | "updated_at" | "display_name" | "-display_name";
                 /** @description Page size. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1186,21 +1230,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemPage"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
@@ -1237,7 +1266,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Retry safely: the same key and body within 24 h return the first 201. */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1251,6 +1280,10 @@ export interface operations {
             /** @description The new record */
             201: {
                 headers: {
+                    /** @description The revision, quoted: `"3"`. Send it back as If-Match to change the record. */
+                    ETag?: unknown;
+                    /** @description The new record's address. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1319,25 +1352,12 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The revision, quoted: `"3"`. Send it back as If-Match to change the record. */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Item"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
@@ -1382,8 +1402,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag you read, e.g. "3". */
-                "If-Match"?: string | null;
+                /** @description The ETag you read, e.g. "3". Without it the answer is 428. */
+                "If-Match"?: string;
             };
             path: {
                 /** @description The record's UUID. */
@@ -1400,6 +1420,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The revision, quoted: `"3"`. Send it back as If-Match to change the record. */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1501,21 +1523,6 @@ export interface operations {
                     "application/json": components["schemas"]["History"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
-            };
             /** @description No token, or an expired or invalid one: sign in again. */
             401: {
                 headers: {
@@ -1573,21 +1580,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Permissions"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
@@ -1678,21 +1670,6 @@ export interface operations {
                     "application/json": components["schemas"]["AccessLog"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
-            };
             /** @description No token, or an expired or invalid one: sign in again. */
             401: {
                 headers: {
@@ -1750,21 +1727,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessSettings"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
@@ -1906,21 +1868,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
-            };
             /** @description No token, or an expired or invalid one: sign in again. */
             401: {
                 headers: {
@@ -1978,21 +1925,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
             401: {
@@ -2153,7 +2085,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description e.g. bytes=0-1023 */
-                Range?: string | null;
+                Range?: string;
             };
             path: {
                 /** @description The record's UUID. */
@@ -2168,25 +2100,21 @@ export interface operations {
             /** @description The file's bytes */
             200: {
                 headers: {
+                    /** @description The file's sha256, quoted: If-Match of a replacement names it. */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/octet-stream": unknown;
                 };
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
+            /** @description The bytes the Range asked for */
+            206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
+                    "application/octet-stream": string;
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
@@ -2216,6 +2144,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Range asks for bytes beyond the end of the file. */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input; `errors` names each field (body path, query parameter or header). */
             422: {
                 headers: {
@@ -2232,7 +2169,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description To replace a file: "<its sha256>". */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description The record's UUID. */
@@ -2242,10 +2179,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
-            /** @description Document created, URL follows */
-            201: {
+            /** @description The file was replaced */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2253,19 +2194,15 @@ export interface operations {
                     "application/json": components["schemas"]["FileInfo"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
+            /** @description Document created, URL follows */
+            201: {
                 headers: {
+                    /** @description The file's sha256, quoted: If-Match of a replacement names it. */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
+                    "application/json": components["schemas"]["FileInfo"];
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */
@@ -2345,21 +2282,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
-            };
             /** @description No token, or an expired or invalid one: sign in again. */
             401: {
                 headers: {
@@ -2419,21 +2341,6 @@ export interface operations {
                     "application/json": components["schemas"]["FileLog"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
-            };
             /** @description No token, or an expired or invalid one: sign in again. */
             401: {
                 headers: {
@@ -2491,21 +2398,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FileList"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
                 };
             };
             /** @description No token, or an expired or invalid one: sign in again. */

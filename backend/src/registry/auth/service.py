@@ -15,7 +15,8 @@ from registry.auth.passwords import hash_password, verify_password
 from registry.auth.schemas import GroupRef, Me, User, UserCreate
 from registry.db.engine import Database
 from registry.db.models import group_members, groups, users
-from registry.errors import Conflict, NotAuthenticated, NotFound
+from registry.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from registry.items.subtypes import email_length_problem
 from registry.settings import Settings
 
 _ROLE_BY_NAME = {name: role for role, name in GENERAL_ROLE_NAMES.items()}
@@ -31,6 +32,8 @@ def _user(row: object) -> User:
 
 
 async def create_user(db: Database, new: UserCreate) -> User:
+    if (problem := email_length_problem(new.email)) is not None:
+        raise ValidationFailed.one("email", problem)
     password_hash = await hash_password(new.password)
     values = {
         "username": new.username,

@@ -1,6 +1,6 @@
 // Explore: the paged list of records the caller may view (GET /api/v1/items, by cursor).
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from '../../api/client.ts';
+import { api, unwrap, type Schemas, type SubtypeName } from '../../api/client.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import type { operations } from '../../api/schema';
 
@@ -20,7 +20,7 @@ export function useExplore(params: ExploreParams) {
   return useInfiniteQuery({
     queryKey: queryKeys.items.pages(params),
     queryFn: ({ pageParam, signal }) => {
-      const query: ExploreQuery = { ...params };
+      const query: ExploreQuery = { ...params, subtype: params.subtype as SubtypeName | undefined };
       if (pageParam) query.cursor = pageParam;
       return unwrap(api.GET('/api/v1/items', { params: { query }, signal }));
     },

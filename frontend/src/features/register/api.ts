@@ -1,6 +1,6 @@
 // The register feature's calls: create, update, and the record picker's search.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client.ts';
+import { api, unwrap, type SubtypeName } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
 import { queryKeys } from '../../api/queryKeys.ts';
 import type { Item } from '../items/api.ts';
@@ -65,7 +65,7 @@ export const PICKER_PAGE_SIZE = 10;
 
 /** The record picker's search: records of one subtype whose name (or text) contains `q`. */
 export function useRecordSearch(subtype: string, q: string, enabled: boolean) {
-  const params = { subtype, q: q || undefined, limit: PICKER_PAGE_SIZE };
+  const params = { subtype: subtype as SubtypeName, q: q || undefined, limit: PICKER_PAGE_SIZE };
   return useQuery({
     queryKey: queryKeys.items.list(params),
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/items', { params: { query: params }, signal })),
