@@ -106,6 +106,10 @@ def _to_schema(value: dict[str, Any], reference: Any) -> Schema | Reference:
         elif isinstance(item, dict) and key not in ("default", "const"):
             item = _to_schema(item, reference)
         setattr(schema, attribute, item)
+    if value.get("type") == "object" and "properties" not in value and "additionalProperties" not in value:
+        # msgspec writes `dict[str, Any]` as a bare object; generated clients would read that as
+        # an object with no members, so say that any member is allowed.
+        schema.additional_properties = Schema()
     return schema
 
 

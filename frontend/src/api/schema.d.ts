@@ -632,7 +632,9 @@ export interface components {
             at: string;
             by: string;
             reason: string;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
         };
         /** IndigenousKnowledge */
         IndigenousKnowledge: {
@@ -657,7 +659,9 @@ export interface components {
             created_at: string;
             updated_at: string;
             revision: number;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
         };
         /** ItemPage */
         ItemPage: {
@@ -670,7 +674,9 @@ export interface components {
          */
         ItemUpdateDocument: {
             /** @description All fields of the record's subtype (see GET /subtypes). */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             reason: string;
         };
         /** Me */
@@ -893,8 +899,12 @@ export interface components {
             subtype: string;
             category: string;
             label: string;
-            json_schema: Record<string, never>;
-            ui_schema: Record<string, never>;
+            json_schema: {
+                [key: string]: unknown;
+            };
+            ui_schema: {
+                [key: string]: unknown;
+            };
         };
         /** Summary */
         Summary: {
