@@ -7,7 +7,8 @@ each derived from what the server does rather than written per route:
   (`MsgspecStructSchemaPlugin`). Litestar's own generator loses what msgspec checks inside
   containers (the lengths of map keys and values, of list items, a map's size) and does not
   say `additionalProperties: false` for Structs decoded with `forbid_unknown_fields=True`, so a
-  client or a fuzzer could not tell that an unknown field is a 422.
+  client or a fuzzer could not tell that an unknown field is a 422. (msgspec in turn leaves out
+  what a map's UUID or integer keys must look like; the plugin adds it.)
 - `finish_openapi` adjusts the built document once: routes that skip authentication
   (`opt={"exclude_from_auth": True}`, the same flag the bearer middleware reads) carry
   `security: []` instead of the API's bearer requirement; the error responses Litestar adds by
@@ -19,11 +20,11 @@ each derived from what the server does rather than written per route:
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from litestar.openapi.spec import Discriminator, OpenAPIType, Operation, Reference, Schema
+from litestar.openapi.spec import Discriminator, OpenAPIFormat, OpenAPIType, Operation, Reference, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 from litestar.typing import FieldDefinition
@@ -52,7 +53,9 @@ class MsgspecStructSchemaPlugin(OpenAPISchemaPlugin):
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         struct = field_definition.type_
         (root,), definitions = msgspec.json.schema_components([struct], ref_template=_REF_PREFIX + "{name}")
-        structs = _struct_classes(mi.type_info(struct))
+        struct_info = mi.type_info(struct)
+        assert isinstance(struct_info, mi.StructType)
+        structs = _struct_classes(struct_info)
         name = root["$ref"].removeprefix(_REF_PREFIX)
 
         def reference(ref: str) -> Reference | Schema:
@@ -63,6 +66,8 @@ class MsgspecStructSchemaPlugin(OpenAPISchemaPlugin):
         schema = schema_creator.schema_registry.get_schema_for_field_definition(field_definition)
         converted = _to_schema(definitions[name], reference)
         assert isinstance(converted, Schema)
+        for struct_field in struct_info.fields:
+            _add_key_formats(struct_field.type, (converted.properties or {}).get(struct_field.encode_name))
         for field in fields(Schema):
             setattr(schema, field.name, getattr(converted, field.name))
         return schema
@@ -84,6 +89,29 @@ def _struct_classes(info: mi.Type, found: dict[str, type] | None = None) -> dict
             if isinstance(item, mi.Type):
                 _struct_classes(item, found)
     return found
+
+
+# What msgspec decodes a map's non-string keys from (its JSON Schema leaves `propertyNames` out).
+_KEY_SCHEMAS: dict[type[mi.Type], Schema] = {
+    mi.UUIDType: Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.UUID),
+    mi.IntType: Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+$"),
+}
+
+
+def _add_key_formats(info: mi.Type, schema: Schema | Reference | None) -> None:
+    """Give maps with UUID or integer keys, at any depth below a field, their `propertyNames`."""
+    if not isinstance(schema, Schema):
+        return
+    if isinstance(info, mi.Metadata):
+        _add_key_formats(info.type, schema)
+    elif isinstance(info, mi.DictType):
+        key = info.key_type.type if isinstance(info.key_type, mi.Metadata) else info.key_type
+        if schema.property_names is None and type(key) in _KEY_SCHEMAS:
+            schema.property_names = replace(_KEY_SCHEMAS[type(key)])
+        if isinstance(schema.additional_properties, Schema):
+            _add_key_formats(info.value_type, schema.additional_properties)
+    elif isinstance(info, mi.ListType | mi.SetType | mi.FrozenSetType | mi.VarTupleType):
+        _add_key_formats(info.item_type, schema.items)
 
 
 def _to_schema(value: dict[str, Any], reference: Any) -> Schema | Reference:

@@ -2100,7 +2100,7 @@ export interface operations {
             path: {
                 /** @description The record's UUID. */
                 item_id: string;
-                /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. */
+                /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. Judged on the request path as sent: write `/` as it is, not as `%2F`. */
                 file_path: string;
             };
             cookie?: never;
@@ -2184,7 +2184,7 @@ export interface operations {
             path: {
                 /** @description The record's UUID. */
                 item_id: string;
-                /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. */
+                /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. Judged on the request path as sent: write `/` as it is, not as `%2F`. */
                 file_path: string;
             };
             cookie?: never;
@@ -2278,7 +2278,7 @@ export interface operations {
             path: {
                 /** @description The record's UUID. */
                 item_id: string;
-                /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. */
+                /** @description Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters. Judged on the request path as sent: write `/` as it is, not as `%2F`. */
                 file_path: string;
             };
             cookie?: never;

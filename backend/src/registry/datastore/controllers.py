@@ -16,7 +16,7 @@ from litestar.response import Stream
 
 from registry.access.roles import Principal
 from registry.datastore import service
-from registry.datastore.paths import FilePath
+from registry.datastore.paths import MAX_PATH_LENGTH, PATH_PATTERN, FilePath
 from registry.datastore.schemas import FileInfo, FileList, FileLog
 from registry.errors import RegistryError
 from registry.http import documents_body, problems
@@ -27,7 +27,12 @@ FilePathParameter = Annotated[
     str,
     Parameter(
         title="File path",
-        description="Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 characters.",
+        description=(
+            "Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 "
+            "characters. Judged on the request path as sent: write `/` as it is, not as `%2F`."
+        ),
+        # Documented only: the handlers judge the raw path (`_file_path`), after the record's 404 and 403.
+        schema_extra={"pattern": PATH_PATTERN, "maxLength": MAX_PATH_LENGTH},
     ),
 ]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

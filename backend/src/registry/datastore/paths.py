@@ -14,6 +14,9 @@ from registry.errors import ValidationFailed
 
 MAX_PATH_LENGTH = 1024
 FIELD = "path"
+# The same rules as a pattern, for the OpenAPI document (a segment is not empty, `.` or `..`).
+_SEGMENT = r"(?:[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*|\.[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*|\.\.[^/\\\x00-\x1f\x7f]+)"
+PATH_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*(?!\n)$"
 
 
 def _problem(path: str) -> str | None:
