@@ -10,12 +10,13 @@ SPA := frontend/dist/index.html
 
 # The web app's API types and form validators are generated from the API's own descriptions,
 # checked in as frontend/src/api/{openapi,subtypes}.json; tests fail when they are stale.
-.PHONY: help install run migrate api-types build docs docs-serve image-check compose-check seed-demo test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
+.PHONY: help install run migrate api-types build docs docs-serve image-check compose-check seed-demo bench test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
 
 help:
 	@echo "make run    install what is missing, build the web app, migrate, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, run every test (backend on SQLite and PostgreSQL, frontend, browser)"
 	@echo "make docs   build the documentation site (strict: a broken link fails) into var/site/"
+	@echo "make bench  seed 100,000 records (BENCH_RECORDS) and measure the app against its baselines (docs/performance.md)"
 	@echo "other verbs: install build migrate seed-demo api-types docs-serve image-check compose-check"
 	@echo "             test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean"
 
@@ -71,6 +72,11 @@ COMPOSE = $(shell docker compose version >/dev/null 2>&1 && echo "docker compose
 compose-check:
 	@test -n "$(COMPOSE)" || { echo "compose-check needs 'docker compose' or 'docker-compose'" >&2; exit 1; }
 	REGISTRY_SECRET_KEY=check POSTGRES_PASSWORD=check $(COMPOSE) -f docker-compose.yml config --quiet
+
+# The benchmark (docs/performance.md): PostgreSQL must be running; wrk comes from Debian's packages.
+bench: $(BACKEND_STAMP)
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package) for the load generator"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	cd backend && .venv/bin/python bench/run.py
 
 test: install build docs image-check test-backend test-outage test-frontend test-e2e
 

@@ -93,6 +93,17 @@ def test_bad_tokens_are_401(server: Server, token: str) -> None:
     assert response.headers["www-authenticate"].startswith("Bearer")
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(server: Server) -> None:
+    """The server remembers tokens it has verified; it must still check their expiry every time."""
+    token = forge(valid_claims(exp=int(time.time()) + 2))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{server.url}/api/v1/me", headers=headers).status_code == 200
+    time.sleep(3)
+    response = httpx.get(f"{server.url}/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
 def test_tampered_token_is_401(server: Server, make_user: UserFactory) -> None:
     user = make_user("registry-read")
     assert user.token is not None

@@ -17,14 +17,15 @@ from conftest import TEST_DATABASE, Api
 from support import FAKE_INDEX, Server, create_database, drop_database, free_port, start_server, stop_server
 
 from registry.db.engine import Database
-from registry.db.migrate import compare_type
+from registry.db.migrate import compare_type, objects_of
 from registry.db.models import Base
 from registry.settings import REPO_ROOT
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
     def differences(connection) -> list:  # noqa: ANN001
-        context = MigrationContext.configure(connection, opts={"compare_type": compare_type})
+        options = {"compare_type": compare_type, "include_object": objects_of(connection.dialect.name)}
+        context = MigrationContext.configure(connection, opts=options)
         return compare_metadata(context, Base.metadata)
 
     async with db.read() as conn:

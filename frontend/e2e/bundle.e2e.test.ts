@@ -1,6 +1,9 @@
 // Hardening: the built web app (what every visitor downloads) holds no secrets, no source maps and
 // no inline script. Reads `frontend/dist/` as `npm run build` left it; no browser needed.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -8,6 +11,13 @@ import { describe, expect, test } from 'vitest';
 const FRONTEND = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(FRONTEND, 'dist');
 const REPO = join(FRONTEND, '..');
+const REPORT_BUNDLE = join(FRONTEND, 'scripts', 'report-bundle.mjs');
+
+/** Run scripts/report-bundle.mjs (what `npm run build` runs after building) on a build folder. */
+function reportBundle(dist: string) {
+  const run = spawnSync(process.execPath, [REPORT_BUNDLE, dist], { encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 /** Every file of the build, as paths relative to dist/. */
 function builtFiles(dir = DIST): string[] {
@@ -90,5 +100,37 @@ describe('the built web app', () => {
     }
     expect(html).not.toMatch(/\son\w+\s*=/i);
     expect(html).not.toMatch(/javascript:/i);
+  });
+
+  test('its first-load JavaScript is within the budget, and the report names the entry and the lazy chunks', () => {
+    const entry = /<script\b[^>]*\bsrc="\/(assets\/[\w.-]+\.js)"/.exec(readFileSync(join(DIST, 'index.html'), 'utf8'))?.[1];
+    const report = reportBundle(DIST);
+    expect(report.stderr).toBe('');
+    expect(report.status).toBe(0);
+    expect(report.stdout).toContain(`  ${entry} `);
+    expect(report.stdout).toMatch(/Lazy chunks[\s\S]*assets\/SubtypeForm-[\w-]+\.js/);
+  });
+});
+
+describe('the bundle report', () => {
+  test('fails a build whose entry and modulepreloads are over the budget together, and says what to do', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'registry-bundle-'));
+    try {
+      mkdirSync(join(dist, 'assets'));
+      // Random bytes do not compress: 110 kB + 110 kB is over 200 kB gzip only when both count.
+      writeFileSync(join(dist, 'assets', 'index-entry.js'), randomBytes(110_000));
+      writeFileSync(join(dist, 'assets', 'vendor-preloaded.js'), randomBytes(110_000));
+      writeFileSync(join(dist, 'assets', 'Form-lazy.js'), randomBytes(300_000));
+      writeFileSync(
+        join(dist, 'index.html'),
+        '<script type="module" crossorigin src="/assets/index-entry.js"></script>\n<link rel="modulepreload" crossorigin href="/assets/vendor-preloaded.js">',
+      );
+      const report = reportBundle(dist);
+      expect(report.status).toBe(1);
+      expect(report.stderr).toMatch(/over the 200\.0 kB budget\. Load code with the page that needs it/);
+      expect(report.stdout).toMatch(/First-load[\s\S]*index-entry\.js[\s\S]*vendor-preloaded\.js[\s\S]*Lazy chunks[\s\S]*Form-lazy\.js/);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });

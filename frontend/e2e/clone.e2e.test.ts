@@ -1,9 +1,41 @@
 // The clone flow in a real browser against the real API (DESIGN.md §4 "Clone, exactly").
-import type { Browser } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CLONE_FORM_FILLED, CLONE_MEASURE } from '../src/features/items/cloneTiming.ts';
 import * as api from './api.ts';
 import { launchBrowser, openPage, screenshot } from './browser.ts';
 import { docsScreenshot, field, itemIdFrom, openRecord, signInThroughTheForm } from './flows.ts';
+
+/**
+ * The API requests a page sends from now until `stop()`, as "GET /api/v1/items/{id}". Every request the
+ * awaited moment depended on has been answered by then, so all are counted; a request sent just after
+ * that moment may be counted too.
+ */
+function recordApiCalls(page: Page): { stop: () => string[] } {
+  const calls: string[] = [];
+  const onRequest = (request: Request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/v1/')) calls.push(`${request.method()} ${pathname.replace(/[0-9a-f-]{36}/g, '{id}')}`);
+  };
+  page.on('request', onRequest);
+  return {
+    stop: () => {
+      page.off('request', onRequest);
+      return calls;
+    },
+  };
+}
+
+/** Wait for the app's mark that the clone form is on screen, then check it shows the source's values. */
+async function cloneFormFilled(page: Page, source: api.Item): Promise<void> {
+  await page.waitForFunction((name) => performance.getEntriesByName(name, 'mark').length > 0, CLONE_FORM_FILLED);
+  await expect(field(page, 'Display name').inputValue()).resolves.toBe(source.data.display_name);
+  await expect(field(page, 'Description').inputValue()).resolves.toBe(source.data.description);
+}
+
+function callsText(calls: string[]): string {
+  return `${calls.length} API call${calls.length === 1 ? '' : 's'}${calls.length ? ` (${calls.join(', ')})` : ''}`;
+}
 
 describe('registering and cloning', () => {
   let browser: Browser;
@@ -152,5 +184,38 @@ describe('registering and cloning', () => {
     expect(mine.items).toHaveLength(1);
     expect(new Set(posts).size).toBe(1);
     await context.close();
+  });
+
+  // Speed: the time is printed, not asserted (timings vary with the machine); the API calls are counted.
+  test('the clone path: from Clone to the filled form in at most two API calls, warm and cold', async () => {
+    const source = await api.createItem(admin, 'MODEL', api.model(`Timed model ${tag}`));
+    const cloner = await api.createUser(admin, 'registry-write');
+
+    // Warm: Clone clicked on a loaded record view, whose cache holds the record already.
+    const warm = await openPage(browser);
+    await signInThroughTheForm(warm.page, cloner);
+    await openRecord(warm.page, source.id);
+    const warmRecorder = recordApiCalls(warm.page);
+    await warm.page.getByRole('link', { name: 'Clone', exact: true }).click();
+    await cloneFormFilled(warm.page, source);
+    const warmCalls = warmRecorder.stop();
+    const warmMs = await warm.page.evaluate((name) => performance.getEntriesByName(name, 'measure').at(-1)?.duration, CLONE_MEASURE);
+
+    // Cold: the clone address opened in a new context, signed in (the same local storage) but with
+    // empty memory and HTTP caches: the time runs from the page's start.
+    const cold = await openPage(browser, { storageState: await warm.context.storageState() });
+    const coldRecorder = recordApiCalls(cold.page);
+    await cold.page.goto(`/register/MODEL?clone=${source.id}`);
+    await cloneFormFilled(cold.page, source);
+    const coldCalls = coldRecorder.stop();
+    const coldMs = await cold.page.evaluate((name) => performance.getEntriesByName(name, 'mark').at(-1)?.startTime, CLONE_FORM_FILLED);
+
+    console.log(`clone path: warm ${Math.round(warmMs ?? NaN)} ms, ${callsText(warmCalls)}; cold ${Math.round(coldMs ?? NaN)} ms, ${callsText(coldCalls)}`);
+    expect(warmMs, 'the app measures the click to the filled form').toBeGreaterThan(0);
+    expect(warmCalls.length, `warm: ${warmCalls.join(', ')}`).toBeLessThanOrEqual(2);
+    expect(coldCalls.length, `cold: ${coldCalls.join(', ')}`).toBeLessThanOrEqual(2);
+    expect([...warm.errors, ...cold.errors]).toEqual([]);
+    await warm.context.close();
+    await cold.context.close();
   });
 });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,6 +37,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url)
+        # Everything made so far (routes, schemas, SQLAlchemy's tables) lives as long as the
+        # process: out of the garbage collector's sight, its full collections stop scanning it,
+        # which otherwise shows as pauses of tens of milliseconds under load.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

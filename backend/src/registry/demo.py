@@ -131,8 +131,7 @@ class _Seeder:
 
     async def revise(self, editor: str, item_id: str, change: dict[str, Any], reason: str) -> None:
         principal = self.principals[editor]
-        async with self.db.read() as conn:
-            current = await items_service.get_item(conn, principal, uuid.UUID(item_id))
+        current = await items_service.get_item(self.db, principal, uuid.UUID(item_id))
         body = msgspec.json.encode({"data": {**current.data, **change}, "reason": reason})
         await items_service.update_item(self.db, principal, uuid.UUID(item_id), body, f'"{current.revision}"')
 

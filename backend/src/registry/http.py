@@ -4,6 +4,7 @@ limits, and the one exception mapper that turns every error into a problem docum
 from __future__ import annotations
 
 import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -154,7 +155,7 @@ async def _send_problem(send: Send, error: RegistryError) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
+async def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
     """`before_request` hook: a query parameter the route does not declare is a 422, as is a
     repeated one or one holding U+0000 (which no database stores in text)."""
     allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
@@ -233,7 +234,8 @@ def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Res
     return problem_response(error)
 
 
-# asyncpg raises these itself while connecting, before SQLAlchemy can wrap them.
+# The drivers' own errors: asyncpg raises these while connecting, before SQLAlchemy can wrap
+# them, and both drivers raise theirs unwrapped on the hottest reads (`db.engine.DriverQuery`).
 _POSTGRES_UNREACHABLE = (
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
@@ -243,14 +245,14 @@ _POSTGRES_UNREACHABLE = (
 
 def _database_unreachable(exc: Exception) -> bool:
     """A failure to reach or keep a connection to the database (not a bad statement)."""
-    if isinstance(exc, (OperationalError, PoolTimeoutError, OSError, InterfaceError, *_POSTGRES_UNREACHABLE)):
+    if isinstance(exc, (OperationalError, PoolTimeoutError, OSError, InterfaceError, sqlite3.OperationalError, *_POSTGRES_UNREACHABLE)):
         return True
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated or isinstance(getattr(exc.orig, "__cause__", None), _POSTGRES_UNREACHABLE)
     return False
 
 
-def allow_every_method(message: Message, scope: Scope) -> None:
+async def allow_every_method(message: Message, scope: Scope) -> None:
     """`before_send` hook: the `Allow` of Litestar's automatic OPTIONS answer names every method of
     the path. (Litestar 2 lists only those of the first handler registered for a path:
     litestar-org/litestar#4169, fixed in 3.0.)"""

@@ -9,7 +9,6 @@ export interface ItemListParams {
 
 export const queryKeys = {
   me: (username: string) => ['me', username] as const,
-  subtypes: ['subtypes'] as const,
   items: {
     all: ['items'] as const,
     list: (params: ItemListParams) => ['items', 'list', params] as const,

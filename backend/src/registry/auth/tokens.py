@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -24,16 +25,31 @@ def issue_token(secret_key: str, ttl: int, username: str, roles: GeneralRole) ->
 
 
 def verify_token(secret_key: str, token: str) -> Principal:
+    principal, expires_at = _verified(secret_key, token)
+    if expires_at <= time.time():
+        raise NotAuthenticated(_EXPIRED)
+    return principal
+
+
+_EXPIRED = "Your session has expired. Sign in again."
+
+
+# A client sends the same token with every request for its whole lifetime, and checking it (JWT
+# parsing and the HMAC) costs more than the rest of a record fetch: a token that passed once is
+# remembered with its expiry, which `verify_token` still checks on every use. Refused tokens are
+# not remembered (an exception is not cached), so they cost the full check each time.
+@functools.lru_cache(maxsize=4096)
+def _verified(secret_key: str, token: str) -> tuple[Principal, int]:
     try:
         claims = jwt.decode(token, secret_key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "iat"]})
     except jwt.ExpiredSignatureError:
-        raise NotAuthenticated("Your session has expired. Sign in again.") from None
+        raise NotAuthenticated(_EXPIRED) from None
     except jwt.InvalidTokenError:
         raise NotAuthenticated("The access token is not valid. Sign in again.") from None
     roles = claims.get("roles")
     if not isinstance(claims["sub"], str) or not isinstance(roles, list) or not all(r in _ROLE_BY_NAME for r in roles):
         raise NotAuthenticated("The access token is not valid. Sign in again.")
-    return Principal(username=claims["sub"], roles=GeneralRole(sum({_ROLE_BY_NAME[r] for r in roles})))
+    return Principal(username=claims["sub"], roles=GeneralRole(sum({_ROLE_BY_NAME[r] for r in roles}))), int(claims["exp"])
 
 
 DOWNLOAD_COOKIE = "registry_token"

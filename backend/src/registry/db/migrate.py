@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from advanced_alchemy.types import GUID
@@ -38,3 +39,14 @@ def compare_type(
     if context.dialect.name == "sqlite" and isinstance(metadata_type, GUID):
         return False
     return None
+
+
+def objects_of(dialect_name: str) -> Callable[..., bool]:
+    """Alembic's `include_object` for autogenerate: leaves out what the models create only on
+    another database (`.ddl_if(dialect=...)`, e.g. PostgreSQL's trigram index)."""
+
+    def include_object(obj: object, _name: str | None, _type: str, _reflected: bool, _compare_to: object) -> bool:
+        only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        return only_on is None or only_on == dialect_name
+
+    return include_object

@@ -130,13 +130,11 @@ class ItemsController(Controller):
 
     @get("/items/{item_id:str}", responses=problems(401, 403, 404), response_headers=[ETAG], summary="One record")
     async def fetch(self, item_id: ItemId, principal: Principal, state: State) -> Response[Item]:
-        async with state.db.read() as conn:
-            return _with_etag(await service.get_item(conn, principal, service.parse_item_id(item_id)))
+        return _with_etag(await service.get_item(state.db, principal, service.parse_item_id(item_id)))
 
     @get("/items/{item_id:str}/permissions", responses=problems(401, 404), summary="What the signed-in user may do with a record")
     async def permissions(self, item_id: ItemId, principal: Principal, state: State) -> Permissions:
-        async with state.db.read() as conn:
-            return await service.permissions(conn, principal, service.parse_item_id(item_id))
+        return await service.permissions(state.db, principal, service.parse_item_id(item_id))
 
     @get("/items", guards=[requires(GeneralRole.READ)], responses=problems(401, 403), summary="Explore the records you may view")
     async def explore(
@@ -167,7 +165,6 @@ class ItemsController(Controller):
         if errors:
             raise ValidationFailed(errors)
         query = service.ListQuery(sort=sort, limit=limit, subtype=subtype, q=q, owner=owner, cursor=cursor)
-        async with state.db.read() as conn:
-            return await service.list_items(conn, principal, query)
+        return await service.list_items(state.db, principal, query)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import functools
 import hashlib
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -16,14 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import (
     DEFAULT_GENERAL_ACCESS,
+    READER,
     Decision,
     Principal,
+    Readability,
     evaluate,
     general_role_names,
     item_role_names,
-    readable_clause,
+    readability,
+    readable_where,
 )
-from registry.db.engine import Database
+from registry.db.engine import Database, DriverQuery
 from registry.db.models import group_members, item_group_roles, item_history, items
 from registry.errors import FieldError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from registry.http import decode_json
@@ -54,7 +59,38 @@ _SUMMARY_COLUMNS = (
     items.c.updated_at,
 )
 _encoder = msgspec.json.Encoder()
-_SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_at, "display_name": items.c.sort_name}
+SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_at, "display_name": items.c.sort_name}
+
+# The hot paths' statements are built once, with bind parameters, and reused: building a
+# statement and computing its cache key cost SQLAlchemy more than the database takes to run it.
+
+# A record with the caller's group grants on it, one row per grant (none: one row, roles NULL).
+_ITEM_WITH_GRANTS_STATEMENT = (
+    select(*_ITEM_COLUMNS, item_group_roles.c.roles.label("group_roles"))
+    .select_from(
+        items.outerjoin(
+            item_group_roles.join(
+                group_members,
+                and_(group_members.c.group_id == item_group_roles.c.group_id, group_members.c.username == bindparam(READER)),
+            ),
+            item_group_roles.c.item_id == items.c.id,
+        )
+    )
+    .where(items.c.id == bindparam("item_id"))
+)
+_ITEM_WITH_GRANTS = DriverQuery(_ITEM_WITH_GRANTS_STATEMENT)
+_INSERT_ITEM = insert(items)
+_INSERT_HISTORY = insert(item_history)
+_HISTORY = (
+    select(item_history.c.revision, item_history.c.at, item_history.c.by, item_history.c.reason, item_history.c.data)
+    .where(item_history.c.item_id == bindparam("item_id"))
+    .order_by(item_history.c.revision.desc())
+)
+
+
+@functools.cache
+def _readable_refs(kind: Readability) -> Select[tuple[uuid.UUID, str]]:
+    return select(items.c.id, items.c.item_subtype).where(items.c.id.in_(bindparam("ids", expanding=True)), readable_where(kind))
 
 
 def parse_item_id(value: str) -> uuid.UUID:
@@ -77,8 +113,8 @@ async def check_refs(conn: AsyncConnection, principal: Principal, subtype: Subty
     refs = subtype.refs(data)
     if not refs:
         return
-    ids = {uuid.UUID(ref_id) for _, ref_id, _ in refs}
-    rows = await conn.execute(select(items.c.id, items.c.item_subtype).where(items.c.id.in_(ids), readable_clause(principal)))
+    ids = sorted({uuid.UUID(ref_id) for _, ref_id, _ in refs})
+    rows = await conn.execute(_readable_refs(readability(principal)), {"ids": ids, READER: principal.username})
     found = {str(row.id): row.item_subtype for row in rows}
     errors = []
     for field, ref_id, target in refs:
@@ -116,21 +152,22 @@ async def create_item(
     async with db.write() as conn:
         await check_refs(conn, principal, subtype, data)
         await conn.execute(
-            insert(items).values(
-                id=item.id,
-                item_subtype=item.item_subtype,
-                item_category=item.item_category,
-                owner=item.owner,
-                created_at=now,
-                updated_at=now,
-                revision=1,
-                data=stored,
-                general_roles=int(DEFAULT_GENERAL_ACCESS),
+            _INSERT_ITEM,
+            {
+                "id": item.id,
+                "item_subtype": item.item_subtype,
+                "item_category": item.item_category,
+                "owner": item.owner,
+                "created_at": now,
+                "updated_at": now,
+                "revision": 1,
+                "data": stored,
+                "general_roles": int(DEFAULT_GENERAL_ACCESS),
                 **_derived_columns(stored),
-            )
+            },
         )
         await conn.execute(
-            insert(item_history).values(item_id=item.id, revision=1, at=now, by=principal.username, reason=CREATED_REASON, data=stored)
+            _INSERT_HISTORY, {"item_id": item.id, "revision": 1, "at": now, "by": principal.username, "reason": CREATED_REASON, "data": stored}
         )
         if idempotency is not None:
             await idempotency.record(conn, item.id, body, now)
@@ -138,17 +175,18 @@ async def create_item(
 
 
 async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> tuple[Row[Any], Decision]:
-    """One statement: the record and the caller's group grants on it (one row per grant)."""
-    memberships = item_group_roles.join(
-        group_members,
-        and_(group_members.c.group_id == item_group_roles.c.group_id, group_members.c.username == principal.username),
-    )
-    statement = (
-        select(*_ITEM_COLUMNS, item_group_roles.c.roles.label("group_roles"))
-        .select_from(items.outerjoin(memberships, item_group_roles.c.item_id == items.c.id))
-        .where(items.c.id == item_id)
-    )
-    rows = (await conn.execute(statement)).all()
+    """One statement, in the caller's transaction: the record and the caller's group grants on it."""
+    rows = (await conn.execute(_ITEM_WITH_GRANTS_STATEMENT, {"item_id": item_id, READER: principal.username})).all()
+    return _decide(principal, item_id, rows)
+
+
+async def _read_with_decision(db: Database, principal: Principal, item_id: uuid.UUID) -> tuple[Any, Decision]:
+    """`_load_with_decision` for a read on its own (fetch, permissions): on the driver directly."""
+    rows = await db.rows(_ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username})
+    return _decide(principal, item_id, rows)
+
+
+def _decide(principal: Principal, item_id: uuid.UUID, rows: Sequence[Any]) -> tuple[Any, Decision]:
     if not rows:
         raise NotFound(f"There is no record with id {item_id}.")
     row = rows[0]
@@ -185,12 +223,15 @@ async def authorize(conn: AsyncConnection, principal: Principal, item_id: uuid.U
     return row
 
 
-async def get_item(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Item:
-    return _item(await authorize(conn, principal, item_id, "view"))
+async def get_item(db: Database, principal: Principal, item_id: uuid.UUID) -> Item:
+    row, decision = await _read_with_decision(db, principal, item_id)
+    if not decision.actions.view:
+        raise Forbidden(_REFUSALS["view"])
+    return _item(row)
 
 
-async def permissions(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> Permissions:
-    _, decision = await _load_with_decision(conn, principal, item_id)
+async def permissions(db: Database, principal: Principal, item_id: uuid.UUID) -> Permissions:
+    _, decision = await _read_with_decision(db, principal, item_id)
     return Permissions(
         item_id=item_id,
         general_roles=general_role_names(principal.roles),
@@ -244,11 +285,7 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
 
 async def history(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> History:
     await authorize(conn, principal, item_id, "view")
-    rows = await conn.execute(
-        select(item_history.c.revision, item_history.c.at, item_history.c.by, item_history.c.reason, item_history.c.data)
-        .where(item_history.c.item_id == item_id)
-        .order_by(item_history.c.revision.desc())
-    )
+    rows = await conn.execute(_HISTORY, {"item_id": item_id})
     return History(entries=[HistoryEntry(revision=r.revision, at=r.at, by=r.by, reason=r.reason, data=r.data) for r in rows])
 
 
@@ -273,7 +310,7 @@ def _filters_fingerprint(query: ListQuery) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
-def _encode_cursor(query: ListQuery, sort_value: Any, item_id: uuid.UUID) -> str:
+def encode_cursor(query: ListQuery, sort_value: Any, item_id: uuid.UUID) -> str:
     value = sort_value.isoformat() if isinstance(sort_value, datetime.datetime) else sort_value
     raw = msgspec.json.encode(_Cursor(_filters_fingerprint(query), value, item_id))
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -294,26 +331,51 @@ def _decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
     return value, decoded.id
 
 
-async def list_items(conn: AsyncConnection, principal: Principal, query: ListQuery) -> ItemPage:
-    descending = query.sort.startswith("-")
-    sort_key = query.sort.lstrip("-")
-    column = _SORT_COLUMNS[sort_key]
-    statement = select(*_SUMMARY_COLUMNS, column.label("sort_value")).where(readable_clause(principal))
-    if query.subtype is not None:
-        statement = statement.where(items.c.item_subtype == query.subtype)
-    if query.owner is not None:
-        statement = statement.where(items.c.owner == query.owner)
-    if query.q is not None:
-        statement = statement.where(items.c.search_text.contains(query.q.lower(), autoescape=True))
-    if query.cursor is not None:
-        after_value, after_id = _decode_cursor(query, query.cursor)
+@functools.cache
+def _list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool) -> DriverQuery:
+    """The list query for one shape of request; the values are bind parameters."""
+    descending = sort.startswith("-")
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    statement = select(*_SUMMARY_COLUMNS, column.label("sort_value")).where(readable_where(kind))
+    if by_subtype:
+        statement = statement.where(items.c.item_subtype == bindparam("subtype"))
+    if by_owner:
+        statement = statement.where(items.c.owner == bindparam("owner"))
+    if by_text:
+        statement = statement.where(items.c.search_text.like(bindparam("pattern"), escape=_LIKE_ESCAPE))
+    if after:
         position = tuple_(column, items.c.id)
-        bound = tuple_(bindparam("after_value", after_value, column.type), bindparam("after_id", after_id, items.c.id.type))
+        bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
-    rows = (await conn.execute(statement.order_by(*order).limit(query.limit + 1))).all()
+    return DriverQuery(statement.order_by(*order).limit(bindparam("rows")))
+
+
+_LIKE_ESCAPE = "/"
+
+
+def _substring_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its own `%` and `_` taken literally."""
+    escaped = text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", _LIKE_ESCAPE + "%").replace("_", _LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
+
+
+async def list_items(db: Database, principal: Principal, query: ListQuery) -> ItemPage:
+    parameters: dict[str, Any] = {READER: principal.username, "rows": query.limit + 1}
+    if query.subtype is not None:
+        parameters["subtype"] = query.subtype
+    if query.owner is not None:
+        parameters["owner"] = query.owner
+    if query.q is not None:
+        parameters["pattern"] = _substring_pattern(query.q.lower())
+    if query.cursor is not None:
+        parameters["after_value"], parameters["after_id"] = _decode_cursor(query, query.cursor)
+    statement = _list_query(
+        query.sort, readability(principal), query.subtype is not None, query.owner is not None, query.q is not None, query.cursor is not None
+    )
+    rows = await db.rows(statement, parameters)
     page, more = rows[: query.limit], len(rows) > query.limit
-    next_cursor = _encode_cursor(query, page[-1].sort_value, page[-1].id) if more else None
+    next_cursor = encode_cursor(query, page[-1].sort_value, page[-1].id) if more else None
     return ItemPage(
         items=[
             Summary(

@@ -4,12 +4,15 @@ import { useEffect, useRef } from 'react';
 import { Link, useBlocker, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { AccessTab } from '../items/AccessTab.tsx';
-import { useItem, usePermissions, useSubtypes, type Item, type Permissions } from '../items/api.ts';
+import { useItem, usePermissions, type Item, type Permissions } from '../items/api.ts';
+import { markCloneClicked } from '../items/cloneTiming.ts';
 import { DateTime } from '../items/format.tsx';
 import { HistoryTab } from '../items/HistoryTab.tsx';
 import { clonePath, editPath, recordPath } from '../items/links.ts';
-import { LoadFailed, Overview, RecordSkeleton, Unavailable, type BackLink } from '../items/RecordPage.tsx';
+import { RecordData } from '../items/RecordData.tsx';
+import { LoadFailed, RecordSkeleton, Unavailable, type BackLink } from '../items/RecordPage.tsx';
 import { DATASET } from '../items/roles.ts';
+import { findSubtype } from '../items/subtypes.ts';
 import { Tabs, type Tab } from '../items/Tabs.tsx';
 import { FilesTab } from './FilesTab.tsx';
 import { useUploadQueue, type UploadQueue } from './uploads.ts';
@@ -51,8 +54,7 @@ function NotADataset({ item }: { item: Item }) {
 }
 
 function DatasetView({ item, permissions }: { item: Item; permissions: ReturnType<typeof usePermissions> }) {
-  const subtypes = useSubtypes();
-  const subtype = subtypes.data?.find((candidate) => candidate.subtype === item.item_subtype);
+  const subtype = findSubtype(item.item_subtype);
   const [queue, uploads] = useUploadQueue(item.id);
   const [params, setParams] = useSearchParams();
   const requested = params.get('tab');
@@ -84,7 +86,7 @@ function DatasetView({ item, permissions }: { item: Item; permissions: ReturnTyp
       <LeaveWhileUploading queue={queue} busy={queue.busy} />
       <Tabs label="Dataset" tabs={tabs} active={active} onSelect={select} idPrefix="dataset">
         {active === 'files' && <FilesTab itemId={item.id} permissions={permissions} queue={queue} uploads={uploads} />}
-        {active === 'overview' && <Overview item={item} subtypes={subtypes} />}
+        {active === 'overview' && <RecordData data={item.data} subtype={subtype} headingLevel={2} />}
         {/* Revisions are not cloned here: a dataset is cloned whole, with Clone Dataset above. */}
         {active === 'history' && <HistoryTab item={item} subtype={subtype} mayClone={false} />}
         {active === 'access' &&
@@ -156,7 +158,7 @@ function ActionLinks({ item, permissions }: { item: Item; permissions: Permissio
         </Link>
       )}
       {permissions.actions.clone && (
-        <Link className="button" to={clonePath(item)}>
+        <Link className="button" to={clonePath(item)} onClick={markCloneClicked}>
           Clone Dataset
         </Link>
       )}

@@ -21,11 +21,6 @@ function summary({ id, display_name, item_subtype = 'MODEL' }: SummaryFields) {
   };
 }
 
-const subtypes = [
-  { subtype: 'MODEL', category: 'ENTITY', label: 'Model', json_schema: {}, ui_schema: {} },
-  { subtype: 'DATASET', category: 'ENTITY', label: 'Dataset', json_schema: {}, ui_schema: {} },
-];
-
 /** The list requests the page made, as URLs. */
 let listRequests: URL[];
 let roles: string[];
@@ -43,8 +38,6 @@ beforeEach(() => {
       switch (url.pathname) {
         case '/api/v1/me':
           return jsonResponse({ username: 'alice', display_name: 'Alice', email: 'alice@example.org', roles, groups: [] });
-        case '/api/v1/subtypes':
-          return jsonResponse(subtypes);
         case '/api/v1/items':
           listRequests.push(url);
           return answerList(url);

@@ -1,7 +1,6 @@
 import { useEffect, useEffectEvent, useState, type KeyboardEvent } from 'react';
-import { useSubtypes } from '../items/api.ts';
+import { SUBTYPES, subtypeLabel } from '../items/subtypes.ts';
 import { isFiltered, SORTS, type ExploreFilters, type UpdateFilters } from './filters.ts';
-import { subtypeLabel } from './subtypes.ts';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -16,8 +15,7 @@ interface FilterBarProps {
 }
 
 export function FilterBar({ filters, onChange, onClear, label = 'Records', subtypeFilter = true }: FilterBarProps) {
-  const subtypes = useSubtypes().data;
-  const known = subtypes?.some((subtype) => subtype.subtype === filters.subtype) ?? false;
+  const known = SUBTYPES.some((subtype) => subtype.subtype === filters.subtype);
   return (
     <form role="search" aria-label={label} className="explore-filters" onSubmit={(event) => event.preventDefault()}>
       <SearchBox value={filters.q} onSearch={(q) => onChange({ q }, { replace: true })} />
@@ -26,13 +24,13 @@ export function FilterBar({ filters, onChange, onClear, label = 'Records', subty
           <span className="field__label">Subtype</span>
           <select value={filters.subtype} onChange={(event) => onChange({ subtype: event.target.value })}>
             <option value="">All subtypes</option>
-            {subtypes?.map((subtype) => (
+            {SUBTYPES.map((subtype) => (
               <option key={subtype.subtype} value={subtype.subtype}>
                 {subtype.label}
               </option>
             ))}
-            {/* A subtype from the address stays selectable while /subtypes loads. */}
-            {filters.subtype && !known && <option value={filters.subtype}>{subtypeLabel(subtypes, filters.subtype)}</option>}
+            {/* A subtype in the address that this app does not know stays shown as chosen. */}
+            {filters.subtype && !known && <option value={filters.subtype}>{subtypeLabel(filters.subtype)}</option>}
           </select>
         </label>
       )}

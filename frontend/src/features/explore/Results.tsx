@@ -1,9 +1,8 @@
 import { useEffect, useEffectEvent, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../api/client.ts';
-import { useSubtypes } from '../items/api.ts';
+import { subtypeLabel } from '../items/subtypes.ts';
 import { useExplore, type ExploreParams, type Summary } from './api.ts';
-import { subtypeLabel } from './subtypes.ts';
 import { fullTime, timeAgo } from './time.ts';
 
 const SKELETON_ROWS = 6;
@@ -138,7 +137,6 @@ interface ResultListProps {
 }
 
 function ResultList({ items, wording, stale, hasMore, loadingMore, loadMoreError, onLoadMore }: ResultListProps) {
-  const subtypes = useSubtypes().data;
   const listRef = useRef<HTMLUListElement>(null);
   // After "Load more", focus goes to the first new record, so keyboard users carry on reading
   // where they were (and are not left on a button that has just disappeared).
@@ -155,7 +153,7 @@ function ResultList({ items, wording, stale, hasMore, loadingMore, loadMoreError
     <>
       <ul ref={listRef} className={stale ? 'explore-results explore-results--stale' : 'explore-results'} aria-busy={stale}>
         {items.map((item) => (
-          <ResultRow key={item.id} item={item} label={wording.showSubtype ? subtypeLabel(subtypes, item.item_subtype) : undefined} />
+          <ResultRow key={item.id} item={item} label={wording.showSubtype ? subtypeLabel(item.item_subtype) : undefined} />
         ))}
       </ul>
       {loadMoreError !== null && (

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../api/client.ts';
 import { useHistory, type HistoryEntry, type Item, type SubtypeInfo } from './api.ts';
+import { markCloneClicked } from './cloneTiming.ts';
 import { diffData, type ChangeKind, type DataChange } from './diff.ts';
 import { DateTime } from './format.tsx';
 import { clonePath } from './links.ts';
@@ -99,7 +100,7 @@ function Revision({
           {showData ? 'Hide data' : 'Show data'}
         </button>
         {cloneTo && (
-          <Link className="button" to={cloneTo} aria-describedby={headingId}>
+          <Link className="button" to={cloneTo} aria-describedby={headingId} onClick={markCloneClicked}>
             Clone this revision
           </Link>
         )}

@@ -3,13 +3,14 @@
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client.ts';
 import { AccessTab } from './AccessTab.tsx';
-import { useItem, usePermissions, useSubtypes, type Item, type Permissions } from './api.ts';
+import { useItem, usePermissions, type Item, type Permissions } from './api.ts';
+import { markCloneClicked } from './cloneTiming.ts';
 import { DateTime } from './format.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
 import { clonePath, datastorePath, editPath, mayClone } from './links.ts';
 import { RecordData } from './RecordData.tsx';
 import { DATASET } from './roles.ts';
-import { humanize } from './schema.ts';
+import { findSubtype, subtypeLabel } from './subtypes.ts';
 import { Tabs, type Tab } from './Tabs.tsx';
 import './record.css';
 
@@ -99,8 +100,7 @@ export function RecordSkeleton() {
 }
 
 function RecordView({ item, permissions }: { item: Item; permissions: ReturnType<typeof usePermissions> }) {
-  const subtypes = useSubtypes();
-  const subtype = subtypes.data?.find((candidate) => candidate.subtype === item.item_subtype);
+  const subtype = findSubtype(item.item_subtype);
   const [params, setParams] = useSearchParams();
   const requested = params.get('tab');
   // A deep link to the access tab waits for the permissions answer instead of jumping to the overview.
@@ -124,12 +124,11 @@ function RecordView({ item, permissions }: { item: Item; permissions: ReturnType
     );
   }
 
-  const label = subtype?.label ?? (subtypes.isPending ? undefined : humanize(item.item_subtype));
   return (
     <article className="record">
-      <RecordHeader item={item} label={label} permissions={permissions} />
+      <RecordHeader item={item} label={subtypeLabel(item.item_subtype)} permissions={permissions} />
       <Tabs label="Record" tabs={tabs} active={active} onSelect={select} idPrefix="record">
-        {active === 'overview' && <Overview item={item} subtypes={subtypes} />}
+        {active === 'overview' && <RecordData data={item.data} subtype={subtype} headingLevel={2} />}
         {active === 'history' && <HistoryTab item={item} subtype={subtype} mayClone={mayClone(item, permissions.data)} />}
         {active === 'access' &&
           (permissions.data ? (
@@ -150,14 +149,14 @@ function RecordHeader({
   permissions,
 }: {
   item: Item;
-  label: string | undefined;
+  label: string;
   permissions: ReturnType<typeof usePermissions>;
 }) {
   const name = typeof item.data.display_name === 'string' && item.data.display_name ? item.data.display_name : 'Untitled record';
   return (
     <header className="page-header record-header">
       <div className="record-header__text">
-        <p className="record-header__kind">{label ?? <span className="record-skeleton record-skeleton--short" />}</p>
+        <p className="record-header__kind">{label}</p>
         <h1>{name}</h1>
         <dl className="record-meta">
           <div>
@@ -209,7 +208,7 @@ function ActionLinks({ item, permissions }: { item: Item; permissions: Permissio
         </Link>
       )}
       {mayClone(item, permissions) && (
-        <Link className="button" to={clonePath(item)}>
+        <Link className="button" to={clonePath(item)} onClick={markCloneClicked}>
           Clone
         </Link>
       )}
@@ -220,26 +219,4 @@ function ActionLinks({ item, permissions }: { item: Item; permissions: Permissio
       )}
     </>
   );
-}
-
-export function Overview({ item, subtypes }: { item: Item; subtypes: ReturnType<typeof useSubtypes> }) {
-  if (subtypes.isPending) {
-    return (
-      <p className="loading" role="status">
-        Loading the fields…
-      </p>
-    );
-  }
-  if (subtypes.isError) {
-    return (
-      <div className="alert alert--error" role="alert">
-        <p>The record’s fields could not be labelled. {describeError(subtypes.error)}</p>
-        <button type="button" className="button" onClick={() => void subtypes.refetch()}>
-          Retry
-        </button>
-      </div>
-    );
-  }
-  const subtype = subtypes.data.find((candidate) => candidate.subtype === item.item_subtype);
-  return <RecordData data={item.data} subtype={subtype} headingLevel={2} />;
 }

@@ -1,5 +1,5 @@
-// Records: the queries every feature shares (record, permissions, history, subtypes), and the
-// record view's own (access settings, access log, groups).
+// Records: the queries every feature shares (record, permissions, history), and the record view's
+// own (access settings, access log, groups). The subtypes come with the app: see subtypes.ts.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
@@ -33,20 +33,6 @@ export function useHistory(id: string, enabled = true) {
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/items/{item_id}/history', { params: { path: { item_id: id } }, signal })),
     enabled,
   });
-}
-
-/** Subtypes with their form schemas: they change only with a new server version, so once per session. */
-export function useSubtypes() {
-  return useQuery({
-    queryKey: queryKeys.subtypes,
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/subtypes', { signal })),
-    staleTime: Infinity,
-    gcTime: Infinity,
-  });
-}
-
-export function useSubtype(name: string | undefined): SubtypeInfo | undefined {
-  return useSubtypes().data?.find((subtype) => subtype.subtype === name);
 }
 
 export function useAccess(id: string) {

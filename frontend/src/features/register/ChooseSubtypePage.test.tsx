@@ -1,8 +1,20 @@
 import { screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { jsonResponse, renderApp } from '../../testing/render.tsx';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { renderApp } from '../../testing/render.tsx';
+import type * as Subtypes from '../items/subtypes.ts';
 import { fakeApi, signIn, signOut } from './testApi.ts';
 import { subtypesFixture } from './subtypes.fixture.ts';
+
+// The checked-in schemas have no top-level description: give STUDY one, to see how it is shown.
+vi.mock('../items/subtypes.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof Subtypes>();
+  return {
+    ...original,
+    SUBTYPES: original.SUBTYPES.map((subtype) =>
+      subtype.subtype === 'STUDY' ? { ...subtype, json_schema: { ...subtype.json_schema, description: 'A research study.\nMore detail.' } } : subtype,
+    ),
+  };
+});
 
 beforeEach(signIn);
 afterEach(signOut);
@@ -19,11 +31,7 @@ test('one card per subtype, with its category, linking to its form', async () =>
 });
 
 test('a subtype whose schema has a description shows its first line', async () => {
-  const api = fakeApi();
-  const described = subtypesFixture.map((subtype) =>
-    subtype.subtype === 'STUDY' ? { ...subtype, json_schema: { ...subtype.json_schema, description: 'A research study.\nMore detail.' } } : subtype,
-  );
-  api.on('GET', '/api/v1/subtypes', () => jsonResponse(described));
+  fakeApi();
   renderApp('/register');
   expect(await screen.findByText('A research study.')).toBeInTheDocument();
   expect(screen.queryByText(/More detail/)).not.toBeInTheDocument();

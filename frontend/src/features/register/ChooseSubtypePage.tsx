@@ -1,9 +1,9 @@
 // /register — pick the kind of record to register. Light on purpose: the form engine loads only
 // once a record type is chosen.
 import { Link } from 'react-router';
-import { describeError } from '../../api/client.ts';
 import { useMe } from '../auth/api.ts';
-import { useSubtypes, type SubtypeInfo } from '../items/api.ts';
+import type { SubtypeInfo } from '../items/api.ts';
+import { SUBTYPES } from '../items/subtypes.ts';
 import './register.css';
 
 function descriptionOf(subtype: SubtypeInfo): string | null {
@@ -17,7 +17,6 @@ function categoryLabel(category: string): string {
 }
 
 export function ChooseSubtypePage() {
-  const subtypes = useSubtypes();
   const me = useMe();
   const mayWrite = me.data ? me.data.roles.includes('registry-write') : true;
 
@@ -28,37 +27,22 @@ export function ChooseSubtypePage() {
       {!mayWrite && (
         <p className="alert alert--info">Your account may view records but not register them. Ask an administrator for write access.</p>
       )}
-      {subtypes.isError ? (
-        <div className="alert alert--error register-alert" role="alert">
-          <p>The record types could not be loaded. {describeError(subtypes.error)}</p>
-          <button type="button" className="button" onClick={() => void subtypes.refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : !subtypes.data ? (
-        <p className="loading register-cards__loading" role="status">
-          Loading record types…
-        </p>
-      ) : subtypes.data.length === 0 ? (
-        <p className="muted">There are no record types to register.</p>
-      ) : (
-        <ul className="register-cards">
-          {subtypes.data.map((subtype) => {
-            const description = descriptionOf(subtype);
-            return (
-              <li key={subtype.subtype} className="card register-card">
-                <h2 className="register-card__title">
-                  <Link to={`/register/${subtype.subtype}`} className="register-card__link">
-                    {subtype.label}
-                  </Link>
-                </h2>
-                <span className="badge">{categoryLabel(subtype.category)}</span>
-                {description && <p className="register-card__description muted">{description}</p>}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <ul className="register-cards">
+        {SUBTYPES.map((subtype) => {
+          const description = descriptionOf(subtype);
+          return (
+            <li key={subtype.subtype} className="card register-card">
+              <h2 className="register-card__title">
+                <Link to={`/register/${subtype.subtype}`} className="register-card__link">
+                  {subtype.label}
+                </Link>
+              </h2>
+              <span className="badge">{categoryLabel(subtype.category)}</span>
+              {description && <p className="register-card__description muted">{description}</p>}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

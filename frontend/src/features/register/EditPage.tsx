@@ -3,7 +3,8 @@
 import { useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client.ts';
-import { useItem, usePermissions, useSubtypes, type Item, type SubtypeInfo } from '../items/api.ts';
+import { useItem, usePermissions, type Item, type SubtypeInfo } from '../items/api.ts';
+import { findSubtype } from '../items/subtypes.ts';
 import { useUpdateItem, type FormData } from './api.ts';
 import { displayNameOf, ErrorAlert, FailureAlert, PageLoading, serverErrors, type Failure } from './shared.tsx';
 import { SubtypeForm } from './SubtypeForm.tsx';
@@ -15,7 +16,6 @@ export function EditPage() {
   const { id = '' } = useParams();
   const item = useItem(id);
   const permissions = usePermissions(id);
-  const subtypes = useSubtypes();
   // The revision the form shows: fixed when the form opens, so a background refresh never resets it.
   const [opened, setOpened] = useState<Item | null>(null);
   const [reloadNotice, setReloadNotice] = useState<string | null>(null);
@@ -28,20 +28,8 @@ export function EditPage() {
   }
   const name = displayNameOf(opened.data);
   const heading = `Edit “${name}”`;
-  if (!subtypes.data || permissions.isPending) {
-    if (subtypes.isError) {
-      return (
-        <section>
-          <h1>{heading}</h1>
-          <p className="alert alert--error" role="alert">
-            The form could not be loaded. {describeError(subtypes.error)}
-          </p>
-        </section>
-      );
-    }
-    return <PageLoading heading={heading} />;
-  }
-  const subtype = subtypes.data.find((candidate) => candidate.subtype === opened.item_subtype);
+  if (permissions.isPending) return <PageLoading heading={heading} />;
+  const subtype = findSubtype(opened.item_subtype);
   const back = `/items/${opened.id}`;
 
   if (permissions.data && !permissions.data.actions.edit) {

@@ -4,7 +4,8 @@ import type { WidgetProps } from '@rjsf/utils';
 import { ariaDescribedByIds } from '@rjsf/utils';
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { describeError, type Schemas } from '../../api/client.ts';
-import { useItem, useSubtype } from '../items/api.ts';
+import { useItem } from '../items/api.ts';
+import { findSubtype } from '../items/subtypes.ts';
 import { PICKER_PAGE_SIZE, useRecordSearch, type FormData } from './api.ts';
 
 type Summary = Schemas['Summary'];
@@ -35,7 +36,7 @@ function ChoiceNameLoader({ id, onLoaded }: { id: string; onLoaded: (choice: Cho
 export function RecordPickerWidget(props: WidgetProps<FormData>) {
   const { id, value, required, disabled, readonly, autofocus, onChange, onBlur, onFocus, schema, rawErrors, placeholder } = props;
   const subtype = String(schema['x-ref-subtype']);
-  const subtypeLabel = useSubtype(subtype)?.label.toLowerCase() ?? 'record';
+  const subtypeLabel = findSubtype(subtype)?.label.toLowerCase() ?? 'record';
   const chosenId = typeof value === 'string' && value !== '' ? value : undefined;
 
   const [choice, setChoice] = useState<ChoiceName | null>(null);

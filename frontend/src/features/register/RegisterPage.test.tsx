@@ -2,7 +2,6 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { subtypesFixture } from './subtypes.fixture.ts';
 import { fakeApi, loadFormModules, ME, problem, signIn, signOut, type FakeApi } from './testApi.ts';
 
 beforeAll(loadFormModules, 30_000);
@@ -114,22 +113,6 @@ describe('a new record', () => {
     expect(screen.getAllByText('This field is required').length).toBeGreaterThan(0);
     expect(screen.queryByText(/must match|\^https/)).not.toBeInTheDocument();
     expect(posts(api)).toHaveLength(0);
-  });
-
-  test('a server schema this page was not built for: an alert to reload, and the server alone checks the submit', async () => {
-    const api = fakeApi();
-    const study = subtypesFixture.find((candidate) => candidate.subtype === 'STUDY')!;
-    const changed = { ...study, json_schema: { ...study.json_schema, title: 'Study, as the newer server has it' } };
-    api.on('GET', '/api/v1/subtypes', () => jsonResponse(subtypesFixture.map((candidate) => (candidate === study ? changed : candidate))));
-    api.on('POST', '/api/v1/items', () => problem(422, [{ field: 'data.description', message: 'This field is required' }]));
-    const { user } = renderApp('/register/STUDY');
-    expect(await screen.findByRole('alert')).toHaveTextContent('This page is out of date: reload it.');
-    expect(screen.getByRole('button', { name: 'Reload' })).toBeInTheDocument();
-    await user.type(screen.getByLabelText('Display name'), 'Soil study');
-    await submit(user);
-    await waitFor(() => expect(posts(api)).toHaveLength(1));
-    expect(posts(api)[0]!.body).toEqual({ item_subtype: 'STUDY', data: { display_name: 'Soil study' } });
-    expect(await screen.findByText('This field is required')).toBeInTheDocument();
   });
 
   test('an unknown subtype is a clear error with a way to choose another', async () => {

@@ -1,10 +1,12 @@
 // /register/:subtype — a new record, or a clone (?clone={id}[&revision={n}]) prefilled from the
 // source's `data` only. Cloning exists only here: the API is create-only (DESIGN.md §4).
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client.ts';
 import { useMe } from '../auth/api.ts';
-import { useHistory, useItem, useSubtypes, type Item, type SubtypeInfo } from '../items/api.ts';
+import { useHistory, useItem, type Item, type SubtypeInfo } from '../items/api.ts';
+import { markCloneFormFilled } from '../items/cloneTiming.ts';
+import { findSubtype } from '../items/subtypes.ts';
 import { useCreateItem, type FormData } from './api.ts';
 import { idempotencyKeys } from './idempotency.ts';
 import { applyCloneResets } from './schemaWalk.ts';
@@ -16,26 +18,9 @@ export function RegisterPage() {
   const [params] = useSearchParams();
   const cloneId = params.get('clone');
   const revision = params.get('revision');
-  const subtypes = useSubtypes();
   const me = useMe();
 
-  if (!subtypes.data) {
-    if (subtypes.isError) {
-      return (
-        <Problem heading="Register a record">
-          <p>The form could not be loaded. {describeError(subtypes.error)}</p>
-          <p>
-            <button type="button" className="button" onClick={() => void subtypes.refetch()}>
-              Try again
-            </button>
-          </p>
-        </Problem>
-      );
-    }
-    return <PageLoading heading="Register a record" />;
-  }
-
-  const subtype = subtypes.data.find((candidate) => candidate.subtype === name);
+  const subtype = findSubtype(name);
   if (!subtype) {
     return (
       <Problem heading="Unknown record type">
@@ -62,7 +47,7 @@ export function RegisterPage() {
   }
 
   if (cloneId) {
-    return <CloneRegistration key={`${cloneId}:${revision ?? ''}`} heading={heading} subtype={subtype} subtypes={subtypes.data} cloneId={cloneId} revisionParam={revision} />;
+    return <CloneRegistration key={`${cloneId}:${revision ?? ''}`} heading={heading} subtype={subtype} cloneId={cloneId} revisionParam={revision} />;
   }
   return (
     <section>
@@ -92,12 +77,11 @@ function parseRevision(text: string | null): number | null {
 interface CloneRegistrationProps {
   heading: string;
   subtype: SubtypeInfo;
-  subtypes: SubtypeInfo[];
   cloneId: string;
   revisionParam: string | null;
 }
 
-function CloneRegistration({ heading, subtype, subtypes, cloneId, revisionParam }: CloneRegistrationProps) {
+function CloneRegistration({ heading, subtype, cloneId, revisionParam }: CloneRegistrationProps) {
   const wantsRevision = revisionParam !== null;
   const revision = parseRevision(revisionParam);
   // Both come from the cache when Clone is clicked on a loaded record view or history tab.
@@ -113,7 +97,7 @@ function CloneRegistration({ heading, subtype, subtypes, cloneId, revisionParam 
   const sourceHref = recordHref(item);
 
   if (item.item_subtype !== subtype.subtype) {
-    const actual = subtypes.find((candidate) => candidate.subtype === item.item_subtype);
+    const actual = findSubtype(item.item_subtype);
     return (
       <Problem heading={heading}>
         <p>
@@ -166,8 +150,15 @@ function CloneRegistration({ heading, subtype, subtypes, cloneId, revisionParam 
       <h1>{heading}</h1>
       <CloneBanner item={item} name={sourceName} revision={wantsRevision ? revision : null} />
       <RegistrationForm subtype={subtype} initialData={applyCloneResets(subtype.json_schema, data)} cancelTo={sourceHref} />
+      <CloneFormFilled />
     </section>
   );
+}
+
+/** Marks the moment the prefilled form is on screen: its effect runs once the form above it is in the page. */
+function CloneFormFilled() {
+  useEffect(markCloneFormFilled, []);
+  return null;
 }
 
 function CloneBanner({ item, name, revision }: { item: Item; name: string; revision: number | null }) {

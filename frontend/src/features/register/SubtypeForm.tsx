@@ -1,5 +1,6 @@
-// The form engine: react-jsonschema-form driven by a subtype's JSON Schema and ui_schema from
-// GET /subtypes. Loaded only with the register and edit pages, so the validators stay out of the first paint.
+// The form engine: react-jsonschema-form driven by a subtype's JSON Schema and ui_schema (the checked-in
+// GET /subtypes answer, items/subtypes.ts). Loaded only with the register and edit pages, so the
+// validators stay out of the first paint.
 import Form from '@rjsf/core';
 import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
 import { useMemo, useState, type ReactNode } from 'react';
@@ -77,7 +78,7 @@ export function SubtypeForm({ subtype, formData, onChange, onSubmit, onInvalid, 
   );
 }
 
-/** The server's schemas are not the ones this page was built with: its own checks are off until a reload. */
+/** The form's schemas are not the ones its validators were compiled from: its own checks are off until a reload. */
 function OutOfDateAlert() {
   return (
     <div className="alert alert--error register-alert" role="alert">

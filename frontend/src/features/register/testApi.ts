@@ -3,7 +3,6 @@
 import { vi } from 'vitest';
 import { jsonResponse } from '../../testing/render.tsx';
 import { session } from '../auth/session.ts';
-import { subtypesFixture } from './subtypes.fixture.ts';
 
 export interface SentRequest {
   method: string;
@@ -37,7 +36,6 @@ export function fakeApi(): FakeApi {
     },
   };
   api.on('GET', '/api/v1/me', () => jsonResponse(ME));
-  api.on('GET', '/api/v1/subtypes', () => jsonResponse(subtypesFixture));
   vi.stubGlobal(
     'fetch',
     vi.fn(async (request: Request) => {

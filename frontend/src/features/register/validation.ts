@@ -18,14 +18,14 @@ const serverOnly: FormValidator = {
 
 export interface FormValidation {
   validator: FormValidator;
-  /** False when this page cannot check the form: it was built for other schemas than the server's. */
+  /** False when this page cannot check the form: its validators were compiled from other schemas than the form's. */
   available: boolean;
 }
 
 /**
- * The subtype's precompiled validator. RJSF finds it by a hash of the whole schema, so a schema from the
- * server that differs from the one this build was compiled from (a page older than the server) has none:
- * the form is then checked by the server alone. Should a check fail later all the same, `onUnavailable`
+ * The subtype's precompiled validator. RJSF finds it by a hash of the whole schema, so a schema that
+ * differs from the one the validators were compiled from (generated/ older than src/api/subtypes.json) has
+ * none: the form is then checked by the server alone. Should a check fail later all the same, `onUnavailable`
  * is called and the form goes on as if unchecked, rather than breaking.
  */
 export function formValidation(subtype: SubtypeInfo, onUnavailable: () => void): FormValidation {

@@ -62,13 +62,12 @@ export interface RecordedRequest {
 
 /**
  * Stub the global fetch: `routes` maps "METHOD /path" to a JSON body or a function making the
- * Response. Unknown routes answer 404. GET /api/v1/me and /api/v1/subtypes have defaults.
+ * Response. Unknown routes answer 404. GET /api/v1/me has a default.
  */
 export function stubApi(routes: Record<string, unknown>) {
   const requests: RecordedRequest[] = [];
   const table: Record<string, unknown> = {
     'GET /api/v1/me': { username: 'alice', display_name: 'Alice', email: 'alice@example.org', roles: ['registry-read', 'registry-write'], groups: [] },
-    'GET /api/v1/subtypes': subtypes,
     ...routes,
   };
   vi.stubGlobal(
