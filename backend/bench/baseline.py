@@ -3,8 +3,9 @@
 - framework ceiling: `GET /constant` returns a constant 2 KB JSON document; no database.
 - driver ceiling: minimal hand-written routes on the raw driver (asyncpg, or aiosqlite for the
   embedded default), against the same `items` rows the app serves: fetch one row by primary key,
-  list the first 25 rows by keyset on (created_at, id), insert one row. No access checks, no
-  validation, no history: what the database and driver cost, and nothing else.
+  list the first 25 rows by keyset on (created_at, id), insert one row (the row the app would
+  store for the same body). No access checks, no validation, no history: what the database and
+  driver cost, and nothing else.
 
 Run with `uvicorn --factory baseline:create_app`; BENCH_DATABASE_URL names the database (the
 app's SQLAlchemy URL).
@@ -49,8 +50,20 @@ _INSERT = (
 )
 
 
-def _new_values(row: NewRow) -> tuple[uuid.UUID, datetime.datetime, str]:
-    return uuid.uuid4(), datetime.datetime.now(datetime.UTC), row.data["display_name"]
+def _strings(value: Any) -> list[str]:  # noqa: ANN401
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _new_values(row: NewRow) -> tuple[uuid.UUID, datetime.datetime, str, str]:
+    """Id, time, name and search text: the same row the app would store, so the same indexes
+    (the trigram index on the search text above all) do the same work."""
+    return uuid.uuid4(), datetime.datetime.now(datetime.UTC), row.data["display_name"], "\x1f".join(_strings(row.data)).lower()
 
 
 class Postgres:
@@ -75,8 +88,8 @@ class Postgres:
         return [dict(row) for row in await self.pool.fetch(_FIRST_PAGE)]
 
     async def insert(self, row: NewRow) -> uuid.UUID:
-        item_id, now, name = _new_values(row)
-        await self.pool.execute(self.insert_sql, item_id, row.item_subtype, "ENTITY", OWNER, now, now, 1, row.data, name, name.lower(), name.lower(), 1)
+        item_id, now, name, search = _new_values(row)
+        await self.pool.execute(self.insert_sql, item_id, row.item_subtype, "ENTITY", OWNER, now, now, 1, row.data, name, name.lower(), search, 1)
         return item_id
 
     async def close(self) -> None:
@@ -85,7 +98,7 @@ class Postgres:
 
 class Sqlite:
     """One aiosqlite connection, stored values in the app's formats (advanced-alchemy's GUID as
-    16 bytes, DateTimeUTC as ISO text, JSON as text)."""
+    16 bytes, DateTimeUTC as UTC text, JSON as text)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
@@ -118,9 +131,9 @@ class Sqlite:
             return [self._decoded(row) for row in await cursor.fetchall()]
 
     async def insert(self, row: NewRow) -> uuid.UUID:
-        item_id, now, name = _new_values(row)
-        stamp = now.isoformat()
-        values = (item_id.bytes, row.item_subtype, "ENTITY", OWNER, stamp, stamp, 1, msgspec.json.encode(row.data).decode(), name, name.lower(), name.lower(), 1)
+        item_id, now, name, search = _new_values(row)
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DATETIME text, in UTC
+        values = (item_id.bytes, row.item_subtype, "ENTITY", OWNER, stamp, stamp, 1, msgspec.json.encode(row.data).decode(), name, name.lower(), search, 1)
         await self.conn.execute(self.insert_sql, values)
         await self.conn.commit()
         return item_id

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ import seed as seeding
 from registry.db.engine import Database
 from registry.db.migrate import upgrade
 from registry.db.models import item_history, items
+from registry.access.roles import READER, Readability
+from registry.items import service
 from registry.items.service import SORT_COLUMNS, ListQuery, encode_cursor
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -265,6 +268,37 @@ async def _deep_cursors(url: str) -> dict[str, str]:
     return cursors
 
 
+async def _query_plans(url: str, seeded: seeding.Seeded, cursors: dict[str, str]) -> str:
+    """EXPLAIN ANALYZE of the app's own statements (as `DriverQuery` sends them) for the reader:
+    a fetch, the first and a deep page of the default sort, and a search for each term."""
+    deep_value, deep_id = service.decode_cursor(ListQuery(sort="-created_at"), cursors["-created_at"])
+    page = {READER: seeded.reader, "rows": 26}
+    cases = [
+        ("fetch one record (GET /items/{id})", service.ITEM_WITH_GRANTS, {READER: seeded.reader, "item_id": uuid.UUID(seeded.readable_ids[0])}),
+        ("first page, newest first (GET /items)", service.list_query("-created_at", Readability.GRANTED, False, False, False, False), page),
+        (
+            "a page halfway down, newest first (GET /items?cursor=…)",
+            service.list_query("-created_at", Readability.GRANTED, False, False, False, True),
+            page | {"after_value": deep_value, "after_id": deep_id},
+        ),
+    ]
+    for term in seeded.search_terms:
+        query = service.list_query("-created_at", Readability.GRANTED, False, False, True, False)
+        cases.append((f"search, q={term} (GET /items?q={term})", query, page | {"pattern": f"%{term}%"}))
+    db = Database(url)
+    sections = []
+    try:
+        async with db.read() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            for title, query, parameters in cases:
+                sql, arguments = query.sql_and_arguments(db.engine.dialect, parameters)
+                plan = await driver.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", *arguments)
+                sections.append(f"-- {title}\n" + "\n".join(row[0] for row in plan))
+    finally:
+        await db.dispose()
+    return "\n\n".join(sections) + "\n"
+
+
 # -- One database ------------------------------------------------------------------------------------
 
 def create_body(seeded: seeding.Seeded) -> bytes:
@@ -296,14 +330,24 @@ def measure(kind: str) -> dict[str, Any]:
         say(f"{kind}: warming up")
         for load in loads:
             wrk(load, 1, CONNECTIONS)
+        asyncio.run(_remove_created(url))
         runs: dict[str, list[dict[str, Any]]] = {load.name: [] for load in loads}
         for repeat in range(1, REPEATS + 1):
             for load in loads:
                 figures = wrk(load, DURATION, CONNECTIONS)
                 runs[load.name].append(figures)
+                if load.method == "POST":
+                    # Every measurement meets the seeded rows: thousands of copies of one body
+                    # at the top of "newest first" would make the searches that follow walk past them.
+                    asyncio.run(_remove_created(url))
                 say(f"{kind}: run {repeat}/{REPEATS} {load.name}: {figures['rps']:,.0f} req/s, p99 {figures['p99_us'] / 1000:.1f} ms")
         results = summarize(loads, runs)
-        scale = measure_scale(url, kind, seeded, reader)
+        cursors = asyncio.run(_deep_cursors(url))
+        scale = measure_scale(kind, seeded, reader, cursors)
+        if kind == "postgresql":
+            plans = VAR / "query-plans.txt"
+            plans.write_text(asyncio.run(_query_plans(url, seeded, cursors)))
+            say(f"{kind}: query plans in {plans}")
     finally:
         stop(app)
         stop(baseline)
@@ -333,9 +377,8 @@ def summarize(loads: list[Load], runs: dict[str, list[dict[str, Any]]]) -> dict[
     return results
 
 
-def measure_scale(url: str, kind: str, seeded: seeding.Seeded, token: str) -> dict[str, Any]:
+def measure_scale(kind: str, seeded: seeding.Seeded, token: str, cursors: dict[str, str]) -> dict[str, Any]:
     """p95 latency with one client: search per term, and every sort's first and deep page."""
-    cursors = asyncio.run(_deep_cursors(url))
     loads = [Load(f"search q={term}", "app", [f"/api/v1/items?q={term}"], token=token) for term in seeded.search_terms]
     for sort, cursor in cursors.items():
         loads.append(Load(f"sort {sort} first page", "app", [f"/api/v1/items?sort={sort}"], token=token))

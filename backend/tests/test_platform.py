@@ -8,18 +8,22 @@ import re
 import subprocess
 import sys
 import time
+import warnings
+from pathlib import Path
 
 import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import TEST_DATABASE, Api
-from support import FAKE_INDEX, Server, create_database, drop_database, free_port, start_server, stop_server
+from litestar.exceptions import LitestarDeprecationWarning
+from support import ADMIN_PASSWORD, FAKE_INDEX, SECRET_KEY, Server, create_database, drop_database, fake_spa, free_port, start_server, stop_server
 
+from registry.app import create_app
 from registry.db.engine import Database
 from registry.db.migrate import compare_type, objects_of
 from registry.db.models import Base
-from registry.settings import REPO_ROOT
+from registry.settings import REPO_ROOT, Settings
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -105,6 +109,29 @@ def test_openapi_describes_every_route(server: Server) -> None:
     assert httpx.get(f"{server.url}/schema/swagger").status_code == 200
 
 
+def test_every_parameter_and_dependency_is_declared_explicitly(database_url: str, tmp_path: Path) -> None:
+    """Litestar 3.0 no longer infers where a handler's parameter comes from (path, query, header or
+    dependency); Litestar 2 warns of each inferred one while building the app. Mark each with
+    `FromPath`, `QueryParameter`, `HeaderParameter`, `NamedDependency` and the like."""
+    settings = Settings(
+        database_url=database_url,
+        host="127.0.0.1",
+        port=0,
+        files_dir=tmp_path / "files",
+        secret_key=SECRET_KEY,
+        admin_password=ADMIN_PASSWORD,
+        token_ttl=3600,
+        spa_dir=fake_spa(tmp_path / "spa"),
+        max_file_size=1024**2,
+        sign_in_limit=5,
+        sign_in_limit_per_address=50,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LitestarDeprecationWarning)
+        create_app(settings)
+    assert [str(w.message) for w in caught if issubclass(w.category, LitestarDeprecationWarning)] == []
+
+
 def test_subtypes_serve_form_schemas(writer: Api) -> None:
     subtypes = writer.get("/subtypes").json()
     assert [s["subtype"] for s in subtypes] == ["ORGANISATION", "PERSON", "MODEL", "DATASET_TEMPLATE", "MODEL_RUN_WORKFLOW_TEMPLATE", "STUDY", "DATASET"]
@@ -115,7 +142,8 @@ def test_subtypes_serve_form_schemas(writer: Api) -> None:
     assert "null" not in str(subtypes)
 
 
-@pytest.mark.parametrize("path", ["/", "/items/00000000-0000-0000-0000-000000000000", "/register/MODEL?clone=x"])
+# `?path=` is a client route's query like any other, not the file to serve.
+@pytest.mark.parametrize("path", ["/", "/items/00000000-0000-0000-0000-000000000000", "/register/MODEL?clone=x", "/?path=assets/app.js"])
 def test_client_routes_get_the_app(server: Server, path: str) -> None:
     response = httpx.get(f"{server.url}{path}")
     assert response.status_code == 200

@@ -240,6 +240,8 @@ _POSTGRES_UNREACHABLE = (
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
     asyncpg.exceptions.InterfaceError,
+    # A statement sent just as the server drops the connection (seen when it shuts down).
+    asyncpg.exceptions.InternalClientError,
 )
 
 

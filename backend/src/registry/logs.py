@@ -7,6 +7,7 @@ duration, the user's name and, for refusals, the reason given to the client.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from typing import Any
@@ -18,28 +19,49 @@ log = logging.getLogger("registry")
 _encoder = msgspec.json.Encoder()
 
 
+def _timestamp(created: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(created % 1 * 1000):03d}Z"
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-        }
+        line: dict[str, Any] = {"at": _timestamp(record.created), "level": record.levelname.lower()}
         line.update(getattr(record, "fields", None) or {"message": record.getMessage()})
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return _encoder.encode(line).decode()
 
 
+class _Output:
+    """Where `configure` sends the lines: standard output's file descriptor, written whole."""
+
+    fd: int | None = None
+
+
 def configure(level: str = "info") -> None:
+    sys.stdout.flush()
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonLines())
     log.handlers[:] = [handler]
     log.setLevel(level.upper())
     log.propagate = False
+    _Output.fd = sys.stdout.fileno()
 
 
 def event(level: int, name: str, **fields: Any) -> None:
-    log.log(level, name, extra={"fields": {"event": name, **fields}})
+    """One line for an event. Once `configure` has run, written straight to the output: a line
+    per request through `logging` (a record object, a handler lock, a formatter, a flush) cost
+    a fifth of a record fetch. One `os.write` of a whole line keeps lines whole and in order."""
+    if not log.isEnabledFor(level):
+        return
+    if _Output.fd is None:
+        log.log(level, name, extra={"fields": {"event": name, **fields}})
+        return
+    line = {"at": _timestamp(time.time()), "level": _LEVEL_NAMES[level], "event": name, **fields}
+    os.write(_Output.fd, _encoder.encode(line) + b"\n")
+
+
+_LEVEL_NAMES = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warning", logging.ERROR: "error", logging.CRITICAL: "critical"}
 
 
 def _username(scope: Scope) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from litestar import Response, Router, get, route
 from litestar.datastructures import State
 from litestar.enums import HttpMethod
+from litestar.params import FromPath
 from litestar.response import File
 
 from registry.errors import NotFound
@@ -16,8 +17,9 @@ _NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Registry</title>
 <h1>The web app has not been built</h1><p>Run <code>make run</code> from the repository root; it builds the app and serves it here.</p>"""
 
 
+# On "/" there is no `path` part: the default stands, whatever the query string holds.
 @get(["/", "/{path:path}"], include_in_schema=False, opt={"exclude_from_auth": True})
-async def spa(state: State, path: str = "/") -> Response[str] | File:
+async def spa(state: State, path: FromPath[str] = "/") -> Response[str] | File:
     dist: Path = state.settings.spa_dir
     if path.startswith(("/api/", "/schema/")):
         raise NotFound(f"There is nothing at {path}.")
@@ -37,7 +39,7 @@ async def spa(state: State, path: str = "/") -> Response[str] | File:
     include_in_schema=False,
     opt={"exclude_from_auth": True},
 )
-async def api_not_found(path: str) -> None:
+async def api_not_found(path: FromPath[str]) -> None:
     raise NotFound(f"There is no API route at /api{path}. See /schema/swagger for the routes.")
 
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, PathParameter
 
 from registry.access import service
 from registry.access.roles import GeneralRole, Principal
@@ -16,7 +17,7 @@ from registry.http import documents_body, problems, read_body, read_json
 from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
-GroupId = Annotated[str, Parameter(title="Group id", description="The group's UUID.")]
+GroupId = Annotated[str, PathParameter(title="Group id", description="The group's UUID.")]
 
 
 class AccessController(Controller):
@@ -24,7 +25,7 @@ class AccessController(Controller):
     tags = ["access"]
 
     @get("/access", responses=problems(401, 403, 404), summary="A record's access settings (item admins)")
-    async def get_access(self, item_id: ItemId, principal: Principal, state: State) -> AccessSettings:
+    async def get_access(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> AccessSettings:
         async with state.db.read() as conn:
             return await service.get_access(conn, principal, parse_item_id(item_id))
 
@@ -34,12 +35,12 @@ class AccessController(Controller):
         responses=problems(400, 401, 403, 404, 413),
         summary="Replace a record's access settings (item admins); takes effect on the next request",
     )
-    async def put_access(self, request: Request[Any, Any, Any], item_id: ItemId, principal: Principal, state: State) -> AccessSettings:
+    async def put_access(self, request: Request[Any, Any, Any], item_id: ItemId, principal: NamedDependency[Principal], state: State) -> AccessSettings:
         body = await read_body(request)
         return await service.put_access(state.db, principal, parse_item_id(item_id), body)
 
     @get("/access-log", responses=problems(401, 403, 404), summary="Every change of a record's access settings, newest first")
-    async def access_log(self, item_id: ItemId, principal: Principal, state: State) -> AccessLog:
+    async def access_log(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> AccessLog:
         async with state.db.read() as conn:
             return await service.access_log(conn, principal, parse_item_id(item_id))
 
@@ -69,7 +70,7 @@ class GroupsController(Controller):
         responses=problems(401, 403, 404),
         summary="Add a member (registry-admin; idempotent)",
     )
-    async def add_member(self, group_id: GroupId, username: str, state: State) -> None:
+    async def add_member(self, group_id: GroupId, username: FromPath[str], state: State) -> None:
         await service.add_member(state.db, service.parse_group_id(group_id), username)
 
     @delete(
@@ -79,6 +80,6 @@ class GroupsController(Controller):
         responses=problems(401, 403, 404),
         summary="Remove a member (registry-admin); their group roles end at once",
     )
-    async def remove_member(self, group_id: GroupId, username: str, state: State) -> None:
+    async def remove_member(self, group_id: GroupId, username: FromPath[str], state: State) -> None:
         await service.remove_member(state.db, service.parse_group_id(group_id), username)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from registry.access.roles import GeneralRole, Principal
 from registry.auth import service
@@ -40,7 +40,7 @@ class AccountsController(Controller):
     tags = ["accounts"]
 
     @get("/me", responses=problems(401), summary="The signed-in user, with general roles (implied ones included) and groups")
-    async def me(self, principal: Principal, state: State) -> Me:
+    async def me(self, principal: NamedDependency[Principal], state: State) -> Me:
         async with state.db.read() as conn:
             return await service.me(conn, principal.username)
 

@@ -11,7 +11,8 @@ from urllib.parse import quote
 from litestar import Controller, Request, Response, delete, get, put
 from litestar.datastructures import ResponseHeader, State
 from litestar.openapi import ResponseSpec
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import Body, HeaderParameter, PathParameter
 from litestar.response import Stream
 
 from registry.access.roles import Principal
@@ -25,7 +26,7 @@ from registry.items.service import parse_item_id
 
 FilePathParameter = Annotated[
     str,
-    Parameter(
+    PathParameter(
         title="File path",
         description=(
             "Relative, `/`-separated; no `.` or `..` parts, no leading `/`, no backslash or control characters; at most 1,024 "
@@ -70,12 +71,12 @@ class FilesController(Controller):
     tags = ["datastore"]
 
     @get("/files", responses=problems(401, 403, 404), summary="A dataset's files, sorted by path")
-    async def list_files(self, item_id: ItemId, principal: Principal, state: State) -> FileList:
+    async def list_files(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> FileList:
         async with state.db.read() as conn:
             return await service.list_files(conn, principal, parse_item_id(item_id))
 
     @get("/file-log", responses=problems(401, 403, 404), summary="Every change of a dataset's files, newest first")
-    async def file_log(self, item_id: ItemId, principal: Principal, state: State) -> FileLog:
+    async def file_log(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> FileLog:
         async with state.db.read() as conn:
             return await service.file_log(conn, principal, parse_item_id(item_id))
 
@@ -98,9 +99,9 @@ class FilesController(Controller):
         request: Request[Any, Any, Any],
         item_id: ItemId,
         file_path: FilePathParameter,
-        principal: Principal,
+        principal: NamedDependency[Principal],
         state: State,
-        if_match: Annotated[str | None, Parameter(header="If-Match", description='To replace a file: "<its sha256>".')] = None,
+        if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='To replace a file: "<its sha256>".')] = None,
     ) -> Response[FileInfo]:
         info, created = await service.put_file(
             state.db,
@@ -131,9 +132,9 @@ class FilesController(Controller):
         request: Request[Any, Any, Any],
         item_id: ItemId,
         file_path: FilePathParameter,
-        principal: Principal,
+        principal: NamedDependency[Principal],
         state: State,
-        range_header: Annotated[str | None, Parameter(header="Range", description="e.g. bytes=0-1023")] = None,
+        range_header: Annotated[str | None, HeaderParameter(name="Range", description="e.g. bytes=0-1023")] = None,
     ) -> Stream:
         dataset = parse_item_id(item_id)
         async with state.db.read() as conn:
@@ -154,7 +155,7 @@ class FilesController(Controller):
         return Stream(chunks, status_code=206 if byte_range else 200, media_type="application/octet-stream", headers=headers)
 
     @delete("/files/{file_path:path}", status_code=204, responses=problems(401, 403, 404), summary="Delete a file")
-    async def delete_file(self, request: Request[Any, Any, Any], item_id: ItemId, file_path: FilePathParameter, principal: Principal, state: State) -> None:
+    async def delete_file(self, request: Request[Any, Any, Any], item_id: ItemId, file_path: FilePathParameter, principal: NamedDependency[Principal], state: State) -> None:
         await service.delete_file(state.db, state.files, principal, parse_item_id(item_id), _file_path(request, item_id))
 
 

@@ -6,12 +6,18 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import asyncpg
+import asyncpg.exceptions
 import msgspec
-from sqlalchemy import Dialect, Select, event
+from advanced_alchemy.types import GUID, DateTimeUTC
+from sqlalchemy import Dialect, Executable, event, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import TypeEngine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 _json_encoder = msgspec.json.Encoder()
@@ -24,18 +30,18 @@ def _json_serializer(value: Any) -> str:
 # PostgreSQL connections per worker process. Fixed pools without overflow: a request that finds
 # every connection busy waits for one (up to POOL_TIMEOUT) rather than opening and closing a
 # connection of its own, which under load costs more than the query.
-POSTGRES_READ_POOL = 20
-POSTGRES_WRITE_POOL = 10
+POSTGRES_POOLS = {"reader": 10, "writer": 10, "driver reader": 20, "driver searcher": 5}
 POOL_TIMEOUT = 10
+Role = Literal["any", "reader", "writer"]
 
 
-def create_engine(url: str, *, role: Literal["any", "reader", "writer"] = "any") -> AsyncEngine:
+def create_engine(url: str, *, role: Role = "any") -> AsyncEngine:
     """An engine for `url`, with the pool of its `role`.
 
     "reader": connections in autocommit mode, so a read is its statements alone, without BEGIN
     and ROLLBACK round trips (each statement sees committed data, as in a READ COMMITTED
-    transaction), and that refuse to change data. "writer": transactions; on SQLite
-    exactly one connection. "any" (migrations and tools): transactions, the driver's default pool.
+    transaction), and that refuse to change data. "writer": transactions; on SQLite exactly one
+    connection. "any" (migrations and tools): transactions, the driver's default pool.
     """
     options: dict[str, Any] = {}
     # A database that does not answer must fail a request in seconds, not hang it.
@@ -48,10 +54,9 @@ def create_engine(url: str, *, role: Literal["any", "reader", "writer"] = "any")
             # Database.write() takes turns before it checks out, so this one connection is never waited for.
             options |= {"pool_size": 1, "max_overflow": 0}
     elif role != "any":
-        size = POSTGRES_READ_POOL if role == "reader" else POSTGRES_WRITE_POOL
-        options |= {"pool_size": size, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT}
+        options |= {"pool_size": POSTGRES_POOLS[role], "max_overflow": 0, "pool_timeout": POOL_TIMEOUT}
         if role == "reader":
-            connect_args["server_settings"] = {"default_transaction_read_only": "on"}
+            connect_args["server_settings"] = _READ_ONLY
     engine = create_async_engine(
         url,
         json_serializer=_json_serializer,
@@ -82,7 +87,60 @@ def _configure_sqlite_reader(dbapi_connection: Any, record: Any) -> None:
     cursor.close()
 
 
+_READ_ONLY = {"default_transaction_read_only": "on"}
+
+
+class _PostgresDriverPools:
+    """PostgreSQL: asyncpg's own pools for `Database.rows`, the hottest reads. Checking a
+    connection out of SQLAlchemy's pool and back costs a fifth of a record fetch; asyncpg's pool,
+    told there is nothing to reset (the connections are read-only and in autocommit mode, and
+    nothing changes their session), costs a fraction of that and no round trip.
+
+    "driver reader" serves most queries; "driver searcher" plans each query for its values
+    (see `DriverQuery.plan_per_call`). Opened on first use, inside the server's event loop."""
+
+    def __init__(self, url: str) -> None:
+        self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._pools: dict[str, asyncpg.Pool] = {}
+        self._opening = asyncio.Lock()
+
+    async def get(self, plan_per_call: bool) -> asyncpg.Pool:
+        role = "driver searcher" if plan_per_call else "driver reader"
+        pool = self._pools.get(role)
+        if pool is None:
+            async with self._opening:
+                pool = self._pools.get(role)
+                if pool is None:
+                    settings = _READ_ONLY | ({"plan_cache_mode": "force_custom_plan"} if plan_per_call else {})
+                    pool = self._pools[role] = await asyncpg.create_pool(
+                        self._dsn,
+                        min_size=0,
+                        max_size=POSTGRES_POOLS[role],
+                        timeout=5,
+                        server_settings=settings,
+                        init=_decode_json_with_msgspec,
+                        reset=_nothing_to_reset,
+                    )
+        return pool
+
+    async def close(self) -> None:
+        for pool in self._pools.values():
+            await pool.close()
+
+
+async def _decode_json_with_msgspec(conn: asyncpg.Connection) -> None:
+    """JSON values as SQLAlchemy's asyncpg dialect gives them: decoded by the driver."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, schema="pg_catalog", encoder=_json_serializer, decoder=msgspec.json.decode, format="text")
+
+
+async def _nothing_to_reset(_conn: asyncpg.Connection) -> None:
+    return None
+
+
 StatementObserver = Callable[[str, Any], None]
+# A unique constraint refused a row: as SQLAlchemy reports it, and as each driver does on `DriverQuery`.
+UNIQUE_VIOLATIONS: tuple[type[Exception], ...] = (IntegrityError, asyncpg.exceptions.UniqueViolationError, sqlite3.IntegrityError)
 
 
 @dataclass(frozen=True)
@@ -94,22 +152,31 @@ class _Compiled:
 
 
 class DriverQuery:
-    """A SELECT built with SQLAlchemy Core, compiled once per database, and run on the pooled
+    """A statement built with SQLAlchemy Core, compiled once per database, and run on the pooled
     connection's own driver (asyncpg, aiosqlite).
 
-    For the reads every request makes (a record, a page of records), SQLAlchemy's execution
-    layer (parameter and result objects, cursor adaptation, a greenlet switch per call) costs
-    more than the database takes to answer. This sends the very SQL SQLAlchemy would, through the
-    same pool, with parameters and results passed through the column types' own processors, so
-    the values are the same as SQLAlchemy's.
+    For the statements every request makes (a record, a page of records, a create's inserts),
+    SQLAlchemy's execution layer (parameter and result objects, cursor adaptation, a greenlet
+    switch per call) costs more than the database takes to answer. This sends the very SQL
+    SQLAlchemy would, through the same pools, with parameters and results passed through the
+    column types' own processors, so the values are the same as SQLAlchemy's. IN lists must be
+    written as one parameter per value (no "expanding" parameters).
     """
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Executable, *, plan_per_call: bool = False) -> None:
         self.statement = statement
-        self.row = collections.namedtuple("Row", [column.key for column in statement.selected_columns])  # type: ignore[misc]
+        # PostgreSQL keeps one generic plan for a statement prepared again and again. A search's
+        # best plan depends on its term (the trigram index for a rare one, the sort's index for a
+        # common one): planned blind to the term it can be a thousand times slower. Such queries
+        # run on connections that plan every call (at a planning's cost, which others are spared).
+        self.plan_per_call = plan_per_call
+        # What it returns: a SELECT's columns, or what an INSERT or UPDATE lists in RETURNING.
+        columns = statement.exported_columns  # type: ignore[attr-defined]
+        self._columns = list(columns)
+        self.row = collections.namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
         self._compiled: dict[str, _Compiled] = {}
 
-    def compiled(self, dialect: Dialect) -> _Compiled:
+    def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
             sql = self.statement.compile(dialect=dialect)
@@ -121,11 +188,66 @@ class DriverQuery:
                     (name, binds[name].effective_value, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
                     for name in sql.positiontup
                 ),
-                results=tuple(
-                    column.type.dialect_impl(dialect).result_processor(dialect, None) for column in self.statement.selected_columns
-                ),
+                results=tuple(_result_processor(column.type, dialect) for column in self._columns),
             )
         return compiled
+
+    def sql_and_arguments(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """What `Database.rows` sends for `parameters` (for EXPLAIN in the benchmark's report)."""
+        compiled = self._for(dialect)
+        return compiled.sql, self._arguments(compiled, parameters)
+
+    def _arguments(self, compiled: _Compiled, parameters: Mapping[str, Any]) -> list[Any]:
+        arguments = []
+        for name, fixed, process in compiled.parameters:
+            value = parameters[name] if name in parameters else fixed
+            arguments.append(process(value) if process is not None else value)
+        return arguments
+
+    async def _send(self, db: Database, driver: Any, parameters: Mapping[str, Any], *, fetch: bool) -> list[Any]:  # noqa: ANN401
+        compiled = self._for(db.engine.dialect)
+        arguments = self._arguments(compiled, parameters)
+        for observe in db.statement_observers:
+            observe(compiled.sql, driver)
+        if db.is_sqlite:
+            async with driver.execute(compiled.sql, arguments) as cursor:
+                records = await cursor.fetchall() if fetch else []
+        elif fetch:
+            records = await driver.fetch(compiled.sql, *arguments)
+        else:
+            await driver.execute(compiled.sql, *arguments)
+            records = []
+        make = self.row._make
+        processors = compiled.results
+        if not any(processors):
+            return [make(record) for record in records]
+        return [make([value if process is None else process(value) for process, value in zip(processors, record)]) for record in records]
+
+
+# asyncpg itself returns UUIDs as uuid objects and timestamps with time zone as aware datetimes,
+# which these types' result processors would hand back unchanged: on PostgreSQL, skipping them
+# saves a Python call per value (a hundred per list page).
+_NATIVE_ON_ASYNCPG = (GUID, DateTimeUTC)
+
+
+def _result_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    if dialect.name == "postgresql" and isinstance(column_type, _NATIVE_ON_ASYNCPG):
+        return None
+    return column_type.dialect_impl(dialect).result_processor(dialect, None)
+
+
+class DriverTransaction:
+    """`DriverQuery` statements in one transaction on the write pool (see `Database.driver_write`)."""
+
+    def __init__(self, db: Database, driver: Any) -> None:  # noqa: ANN401
+        self._db = db
+        self._driver = driver
+
+    async def rows(self, query: DriverQuery, parameters: Mapping[str, Any]) -> list[Any]:
+        return await query._send(self._db, self._driver, parameters, fetch=True)
+
+    async def execute(self, query: DriverQuery, parameters: Mapping[str, Any]) -> None:
+        await query._send(self._db, self._driver, parameters, fetch=False)
 
 
 class Database:
@@ -141,6 +263,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = create_engine(url, role="reader")
         self.write_engine = create_engine(url, role="writer")
+        self._driver_pools = None if self.is_sqlite else _PostgresDriverPools(url)
         self._write_turn = asyncio.Lock() if self.is_sqlite else None
         # Called with every statement sent (its SQL and the driver connection), whichever way.
         self.statement_observers: list[StatementObserver] = []
@@ -163,40 +286,81 @@ class Database:
 
     async def rows(self, query: DriverQuery, parameters: Mapping[str, Any]) -> list[Any]:
         """The rows of `query` (named tuples), read on a pooled read connection's driver."""
-        compiled = query.compiled(self.engine.dialect)
-        arguments = []
-        for name, fixed, process in compiled.parameters:
-            value = parameters[name] if name in parameters else fixed
-            arguments.append(process(value) if process is not None else value)
+        if self._driver_pools is not None:
+            pool = await self._driver_pools.get(query.plan_per_call)
+            # asyncpg's pool drops a connection that comes back closed or broken.
+            async with pool.acquire(timeout=POOL_TIMEOUT) as driver:
+                return await query._send(self, driver, parameters, fetch=True)
+        # SQLite plans every statement anew: one read pool serves every query.
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            for observe in self.statement_observers:
-                observe(compiled.sql, driver)
             try:
-                if self.is_sqlite:
-                    async with driver.execute(compiled.sql, arguments) as cursor:
-                        records = await cursor.fetchall()
-                else:
-                    records = await driver.fetch(compiled.sql, *arguments)
+                return await query._send(self, driver, parameters, fetch=True)
             except BaseException:
                 # Whatever went wrong (a lost server, a cancelled request mid-answer), the pool
                 # must not hand this connection out again: SQLAlchemy would have done the same.
                 await conn.invalidate()
                 raise
-        make = query.row._make
-        processors = compiled.results
-        return [make([value if process is None else process(value) for process, value in zip(processors, record)]) for record in records]
+
+    @contextlib.asynccontextmanager
+    async def driver_write(self) -> AsyncIterator[DriverTransaction]:
+        """`write()` for `DriverQuery` statements: one transaction on the write pool's driver,
+        committed when the block ends, rolled back if it raises."""
+        async with self._turn(), self.write_engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            if self.is_sqlite:
+                # The one writer takes SQLite's write lock at once rather than on its first change.
+                await driver.execute("BEGIN IMMEDIATE")
+                finish, undo = driver.commit, driver.rollback
+            else:
+                transaction = driver.transaction()
+                await transaction.start()
+                finish, undo = transaction.commit, transaction.rollback
+            try:
+                yield DriverTransaction(self, driver)
+            except BaseException:
+                try:
+                    await undo()
+                except BaseException:
+                    # A connection that cannot even roll back (lost, or cancelled mid-answer)
+                    # must not go back to the pool.
+                    await conn.invalidate()
+                raise
+            try:
+                await finish()
+            except BaseException:
+                await conn.invalidate()
+                raise
+
+    async def execute_alone(self, query: DriverQuery, parameters: Mapping[str, Any]) -> None:
+        """One statement that needs no transaction around it (it is atomic on its own), on the
+        write pool's driver: on PostgreSQL committed by itself, without BEGIN and COMMIT."""
+        if self.is_sqlite:
+            async with self.driver_write() as tx:
+                await tx.execute(query, parameters)
+            return
+        async with self.write_engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            try:
+                await query._send(self, driver, parameters, fetch=False)
+            except UNIQUE_VIOLATIONS:
+                raise
+            except BaseException:
+                await conn.invalidate()
+                raise
+
+    def _turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        """SQLite's writes take turns in this process (see the class); PostgreSQL's need not."""
+        return self._write_turn if self._write_turn is not None else contextlib.nullcontext()
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One transaction: committed when the block ends, rolled back if it raises."""
-        if self._write_turn is None:
-            async with self.write_engine.begin() as conn:
-                yield conn
-            return
-        async with self._write_turn, self.write_engine.begin() as conn:
+        async with self._turn(), self.write_engine.begin() as conn:
             yield conn
 
     async def dispose(self) -> None:
         for engine in self.engines:
             await engine.dispose()
+        if self._driver_pools is not None:
+            await self._driver_pools.close()

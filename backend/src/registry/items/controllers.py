@@ -7,10 +7,11 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.datastructures import ResponseHeader, State
-from litestar.params import Parameter
-from sqlalchemy.exc import IntegrityError
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from registry.access.roles import GeneralRole, Principal
+from registry.db.engine import UNIQUE_VIOLATIONS
 from registry.errors import FieldError, ValidationFailed
 from registry.guards import requires
 from registry.http import decode_json, documents_body, problems, read_body
@@ -35,7 +36,7 @@ SUBTYPE_INFOS = [
     for s in SUBTYPES.values()
 ]
 # Path ids are taken as text: one that is not a UUID names no record (404), not a bad request.
-ItemId = Annotated[str, Parameter(title="Record id", description="The record's UUID.")]
+ItemId = Annotated[str, PathParameter(title="Record id", description="The record's UUID.")]
 # Every response carrying an Item has the record's revision as a strong ETag.
 ETAG = ResponseHeader(name="ETag", description='The revision, quoted: `"3"`. Send it back as If-Match to change the record.', documentation_only=True)
 
@@ -74,12 +75,12 @@ class ItemsController(Controller):
     async def create(
         self,
         request: Request[Any, Any, Any],
-        principal: Principal,
+        principal: NamedDependency[Principal],
         state: State,
         idempotency_key: Annotated[
             str | None,
-            Parameter(
-                header="Idempotency-Key",
+            HeaderParameter(
+                name="Idempotency-Key",
                 description="Retry safely: the same key and body within 24 h return the first 201.",
                 # Documented only: the handler checks it, so that a bad key is a 422 naming the header.
                 schema_extra={"pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
@@ -98,7 +99,7 @@ class ItemsController(Controller):
         data = subtype.decode(bytes(envelope.data))
         try:
             return _created(await service.create_item(state.db, principal, subtype, data, claim))
-        except IntegrityError:
+        except UNIQUE_VIOLATIONS:
             # A concurrent request with the same key committed first: answer as it did.
             if claim is None or (replay := await claim.stored_response(state.db)) is None:
                 raise
@@ -115,47 +116,47 @@ class ItemsController(Controller):
         self,
         request: Request[Any, Any, Any],
         item_id: ItemId,
-        principal: Principal,
+        principal: NamedDependency[Principal],
         state: State,
-        if_match: Annotated[str | None, Parameter(header="If-Match", description='The ETag you read, e.g. "3". Without it the answer is 428.')] = None,
+        if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='The ETag you read, e.g. "3". Without it the answer is 428.')] = None,
     ) -> Response[Item]:
         body = await read_body(request)
         item = await service.update_item(state.db, principal, service.parse_item_id(item_id), body, if_match)
         return _with_etag(item)
 
     @get("/items/{item_id:str}/history", responses=problems(401, 403, 404), summary="Every revision of a record, newest first")
-    async def history(self, item_id: ItemId, principal: Principal, state: State) -> History:
+    async def history(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> History:
         async with state.db.read() as conn:
             return await service.history(conn, principal, service.parse_item_id(item_id))
 
     @get("/items/{item_id:str}", responses=problems(401, 403, 404), response_headers=[ETAG], summary="One record")
-    async def fetch(self, item_id: ItemId, principal: Principal, state: State) -> Response[Item]:
+    async def fetch(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> Response[Item]:
         return _with_etag(await service.get_item(state.db, principal, service.parse_item_id(item_id)))
 
     @get("/items/{item_id:str}/permissions", responses=problems(401, 404), summary="What the signed-in user may do with a record")
-    async def permissions(self, item_id: ItemId, principal: Principal, state: State) -> Permissions:
+    async def permissions(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> Permissions:
         return await service.permissions(state.db, principal, service.parse_item_id(item_id))
 
     @get("/items", guards=[requires(GeneralRole.READ)], responses=problems(401, 403), summary="Explore the records you may view")
     async def explore(
         self,
-        principal: Principal,
+        principal: NamedDependency[Principal],
         state: State,
         # The enum and the pattern are documentation: the checks below name the parameter in a 422.
-        subtype: Annotated[str | None, Parameter(description="Only records of this subtype.", schema_extra={"enum": list(SUBTYPES)})] = None,
+        subtype: Annotated[str | None, QueryParameter(description="Only records of this subtype.", schema_extra={"enum": list(SUBTYPES)})] = None,
         q: Annotated[
             str | None,
-            Parameter(
+            QueryParameter(
                 min_length=1,
                 max_length=256,
                 description="Case-insensitive text in the display name or any text field.",
                 schema_extra={"pattern": r"^[^\x00-\x1f]+$"},
             ),
         ] = None,
-        owner: Annotated[str | None, Parameter(max_length=64, description="Only records owned by this username.")] = None,
-        sort: Annotated[SortOrder, Parameter(description="Order; names sort case-insensitively, ties by id.")] = "-created_at",
-        limit: Annotated[int, Parameter(ge=1, le=100, description="Page size.")] = 25,
-        cursor: Annotated[str | None, Parameter(max_length=1024, description="`next_cursor` of the previous page.")] = None,
+        owner: Annotated[str | None, QueryParameter(max_length=64, description="Only records owned by this username.")] = None,
+        sort: Annotated[SortOrder, QueryParameter(description="Order; names sort case-insensitively, ties by id.")] = "-created_at",
+        limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size.")] = 25,
+        cursor: Annotated[str | None, QueryParameter(max_length=1024, description="`next_cursor` of the previous page.")] = None,
     ) -> ItemPage:
         errors = []
         if subtype is not None and subtype not in SUBTYPES:

@@ -28,12 +28,12 @@ from registry.access.roles import (
     readability,
     readable_where,
 )
-from registry.db.engine import Database, DriverQuery
+from registry.db.engine import Database, DriverQuery, DriverTransaction
 from registry.db.models import group_members, item_group_roles, item_history, items
 from registry.errors import FieldError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from registry.http import decode_json
 from registry.items.schemas import History, HistoryEntry, Item, ItemPage, ItemUpdate, Permissions, SortOrder, Summary
-from registry.items.idempotency import IdempotencyClaim
+from registry.items.idempotency import IDEMPOTENCY_EXPIRED, IdempotencyClaim
 from registry.items.subtypes import SUBTYPES, Subtype, search_text
 
 CREATED_REASON = "Created"
@@ -65,7 +65,7 @@ SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_
 # statement and computing its cache key cost SQLAlchemy more than the database takes to run it.
 
 # A record with the caller's group grants on it, one row per grant (none: one row, roles NULL).
-_ITEM_WITH_GRANTS_STATEMENT = (
+ITEM_WITH_GRANTS_STATEMENT = (
     select(*_ITEM_COLUMNS, item_group_roles.c.roles.label("group_roles"))
     .select_from(
         items.outerjoin(
@@ -78,9 +78,41 @@ _ITEM_WITH_GRANTS_STATEMENT = (
     )
     .where(items.c.id == bindparam("item_id"))
 )
-_ITEM_WITH_GRANTS = DriverQuery(_ITEM_WITH_GRANTS_STATEMENT)
-_INSERT_ITEM = insert(items)
-_INSERT_HISTORY = insert(item_history)
+ITEM_WITH_GRANTS = DriverQuery(ITEM_WITH_GRANTS_STATEMENT)
+_INSERT_ITEM = DriverQuery(insert(items))
+_INSERT_HISTORY = DriverQuery(insert(item_history))
+
+
+def _create_in_one_statement(with_key: bool) -> DriverQuery:
+    """PostgreSQL: the record, its history entry and (`with_key`) its Idempotency-Key row in one
+    statement (data-modifying CTEs), atomic on its own: one round trip where a transaction of
+    separate inserts takes four, each waited for. The parameters are `_INSERT_ITEM`'s, `reason`,
+    and (`with_key`) the key's `username`, `key`, `request_hash` and `response_body`."""
+    new_item = insert(items).returning(items.c.id, items.c.revision, items.c.created_at, items.c.owner, items.c.data).cte("new_item")
+    history = insert(item_history).from_select(
+        ["item_id", "revision", "at", "by", "reason", "data"],
+        select(new_item.c.id, new_item.c.revision, new_item.c.created_at, new_item.c.owner, bindparam("reason", type_=item_history.c.reason.type), new_item.c.data),
+    )
+    if with_key:
+        history = history.add_cte(IdempotencyClaim.insert_for(new_item))
+    return DriverQuery(history)
+
+
+_CREATE = {with_key: _create_in_one_statement(with_key) for with_key in (False, True)}
+# A new revision, if the record is still at the revision the change was made from.
+_UPDATE_REVISION = DriverQuery(
+    update(items)
+    .where(items.c.id == bindparam("item_id"), items.c.revision == bindparam("expected"))
+    .values(
+        revision=bindparam("revision"),
+        updated_at=bindparam("updated_at"),
+        data=bindparam("data"),
+        display_name=bindparam("display_name"),
+        sort_name=bindparam("sort_name"),
+        search_text=bindparam("search_text"),
+    )
+    .returning(items.c.id)
+)
 _HISTORY = (
     select(item_history.c.revision, item_history.c.at, item_history.c.by, item_history.c.reason, item_history.c.data)
     .where(item_history.c.item_id == bindparam("item_id"))
@@ -89,8 +121,10 @@ _HISTORY = (
 
 
 @functools.cache
-def _readable_refs(kind: Readability) -> Select[tuple[uuid.UUID, str]]:
-    return select(items.c.id, items.c.item_subtype).where(items.c.id.in_(bindparam("ids", expanding=True)), readable_where(kind))
+def _readable_refs(kind: Readability, count: int) -> DriverQuery:
+    """Which of `count` ids (parameters id0, id1, …) name records the user may read, and their subtypes."""
+    ids = [bindparam(f"id{n}", type_=items.c.id.type) for n in range(count)]
+    return DriverQuery(select(items.c.id, items.c.item_subtype).where(items.c.id.in_(ids), readable_where(kind)))
 
 
 def parse_item_id(value: str) -> uuid.UUID:
@@ -105,7 +139,7 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-async def check_refs(conn: AsyncConnection, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> None:
+async def check_refs(source: Database | DriverTransaction, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> None:
     """Each ref must name a record of the right subtype that the caller may read.
 
     Missing and unreadable records get the same answer, so a ref reveals nothing.
@@ -114,7 +148,8 @@ async def check_refs(conn: AsyncConnection, principal: Principal, subtype: Subty
     if not refs:
         return
     ids = sorted({uuid.UUID(ref_id) for _, ref_id, _ in refs})
-    rows = await conn.execute(_readable_refs(readability(principal)), {"ids": ids, READER: principal.username})
+    parameters: dict[str, Any] = {f"id{n}": ref_id for n, ref_id in enumerate(ids)}
+    rows = await source.rows(_readable_refs(readability(principal), len(ids)), parameters | {READER: principal.username})
     found = {str(row.id): row.item_subtype for row in rows}
     errors = []
     for field, ref_id, target in refs:
@@ -149,40 +184,48 @@ async def create_item(
         data=stored,
     )
     body = _encoder.encode(item)
-    async with db.write() as conn:
-        await check_refs(conn, principal, subtype, data)
-        await conn.execute(
-            _INSERT_ITEM,
-            {
-                "id": item.id,
-                "item_subtype": item.item_subtype,
-                "item_category": item.item_category,
-                "owner": item.owner,
-                "created_at": now,
-                "updated_at": now,
-                "revision": 1,
-                "data": stored,
-                "general_roles": int(DEFAULT_GENERAL_ACCESS),
-                **_derived_columns(stored),
-            },
-        )
-        await conn.execute(
-            _INSERT_HISTORY, {"item_id": item.id, "revision": 1, "at": now, "by": principal.username, "reason": CREATED_REASON, "data": stored}
-        )
-        if idempotency is not None:
-            await idempotency.record(conn, item.id, body, now)
+    row = {
+        "id": item.id,
+        "item_subtype": item.item_subtype,
+        "item_category": item.item_category,
+        "owner": item.owner,
+        "created_at": now,
+        "updated_at": now,
+        "revision": 1,
+        "data": stored,
+        "general_roles": int(DEFAULT_GENERAL_ACCESS),
+        **_derived_columns(stored),
+    }
+    if db.is_sqlite:
+        # One local writer: a transaction of separate statements costs no waiting.
+        async with db.driver_write() as tx:
+            await check_refs(tx, principal, subtype, data)
+            await tx.execute(_INSERT_ITEM, row)
+            await tx.execute(_INSERT_HISTORY, {"item_id": item.id, "revision": 1, "at": now, "by": principal.username, "reason": CREATED_REASON, "data": stored})
+            if idempotency is not None:
+                await idempotency.record(tx, item.id, body, now)
+        return body
+    # PostgreSQL: the checks, then one statement. No transaction spans them, and none is needed:
+    # a transaction would not stop a ref from becoming unreadable between its check and the
+    # insert either (READ COMMITTED), and clearing expired keys is housekeeping that stands alone.
+    await check_refs(db, principal, subtype, data)
+    parameters: dict[str, Any] = row | {"reason": CREATED_REASON}
+    if idempotency is not None:
+        await db.execute_alone(IDEMPOTENCY_EXPIRED, idempotency.expired_parameters(now))
+        parameters |= idempotency.row_parameters(body)
+    await db.execute_alone(_CREATE[idempotency is not None], parameters)
     return body
 
 
 async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> tuple[Row[Any], Decision]:
     """One statement, in the caller's transaction: the record and the caller's group grants on it."""
-    rows = (await conn.execute(_ITEM_WITH_GRANTS_STATEMENT, {"item_id": item_id, READER: principal.username})).all()
+    rows = (await conn.execute(ITEM_WITH_GRANTS_STATEMENT, {"item_id": item_id, READER: principal.username})).all()
     return _decide(principal, item_id, rows)
 
 
 async def _read_with_decision(db: Database, principal: Principal, item_id: uuid.UUID) -> tuple[Any, Decision]:
     """`_load_with_decision` for a read on its own (fetch, permissions): on the driver directly."""
-    rows = await db.rows(_ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username})
+    rows = await db.rows(ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username})
     return _decide(principal, item_id, rows)
 
 
@@ -256,29 +299,30 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
 
     Checks run in the contract's order: 404, 403, 428, 422, 412.
     """
-    async with db.write() as conn:
-        row = await authorize(conn, principal, item_id, "edit")
+    async with db.driver_write() as tx:
+        row, decision = _decide(principal, item_id, await tx.rows(ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username}))
+        if not decision.actions.edit:
+            raise Forbidden(_REFUSALS["edit"])
         if if_match is None:
             raise PreconditionRequired('Send If-Match with the record\'s ETag (e.g. If-Match: "3") so no change is lost.')
         change = decode_json(body, ItemUpdate)
         subtype = SUBTYPES[row.item_subtype]
         data = subtype.decode(bytes(change.data))
-        await check_refs(conn, principal, subtype, data)
+        await check_refs(tx, principal, subtype, data)
         expected = _expected_revision(if_match)
         stored = subtype.to_builtins(data)
         now = _utcnow()
-        result = await conn.execute(
-            update(items)
-            .where(items.c.id == item_id, items.c.revision == expected)
-            .values(revision=expected + 1, updated_at=now, data=stored, **_derived_columns(stored))
+        changed = await tx.rows(
+            _UPDATE_REVISION,
+            {"item_id": item_id, "expected": expected, "revision": expected + 1, "updated_at": now, "data": stored, **_derived_columns(stored)},
         )
-        if result.rowcount != 1:
+        if not changed:
             raise PreconditionFailed(
                 f"The record has changed since you read it (it is at revision {row.revision}, not {expected}). "
                 "Fetch it again, reapply your change and retry."
             )
-        await conn.execute(
-            insert(item_history).values(item_id=item_id, revision=expected + 1, at=now, by=principal.username, reason=change.reason, data=stored)
+        await tx.execute(
+            _INSERT_HISTORY, {"item_id": item_id, "revision": expected + 1, "at": now, "by": principal.username, "reason": change.reason, "data": stored}
         )
     return _item(row, updated_at=now, revision=expected + 1, data=stored)
 
@@ -316,7 +360,7 @@ def encode_cursor(query: ListQuery, sort_value: Any, item_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
+def decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
     try:
         decoded = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), type=_Cursor)
         value: Any = decoded.value
@@ -332,7 +376,7 @@ def _decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
 
 
 @functools.cache
-def _list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool) -> DriverQuery:
+def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool) -> DriverQuery:
     """The list query for one shape of request; the values are bind parameters."""
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
@@ -348,7 +392,7 @@ def _list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: 
         bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
-    return DriverQuery(statement.order_by(*order).limit(bindparam("rows")))
+    return DriverQuery(statement.order_by(*order).limit(bindparam("rows")), plan_per_call=by_text)
 
 
 _LIKE_ESCAPE = "/"
@@ -369,8 +413,8 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
     if query.q is not None:
         parameters["pattern"] = _substring_pattern(query.q.lower())
     if query.cursor is not None:
-        parameters["after_value"], parameters["after_id"] = _decode_cursor(query, query.cursor)
-    statement = _list_query(
+        parameters["after_value"], parameters["after_id"] = decode_cursor(query, query.cursor)
+    statement = list_query(
         query.sort, readability(principal), query.subtype is not None, query.owner is not None, query.q is not None, query.cursor is not None
     )
     rows = await db.rows(statement, parameters)
