@@ -65,15 +65,18 @@ SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_
 # statement and computing its cache key cost SQLAlchemy more than the database takes to run it.
 
 # A record with the caller's group grants on it, one row per grant (none: one row, roles NULL).
+# (The grants are joined on the record's id with "group in the user's groups" as a condition, not
+# as a join of grants and memberships: SQLite would build that join for all of the user's
+# grants first, on every fetch.)
 ITEM_WITH_GRANTS_STATEMENT = (
     select(*_ITEM_COLUMNS, item_group_roles.c.roles.label("group_roles"))
     .select_from(
         items.outerjoin(
-            item_group_roles.join(
-                group_members,
-                and_(group_members.c.group_id == item_group_roles.c.group_id, group_members.c.username == bindparam(READER)),
+            item_group_roles,
+            and_(
+                item_group_roles.c.item_id == items.c.id,
+                item_group_roles.c.group_id.in_(select(group_members.c.group_id).where(group_members.c.username == bindparam(READER))),
             ),
-            item_group_roles.c.item_id == items.c.id,
         )
     )
     .where(items.c.id == bindparam("item_id"))
