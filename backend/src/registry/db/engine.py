@@ -17,8 +17,8 @@ import msgspec
 from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import Dialect, Executable, event, make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import TypeEngine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.types import TypeEngine
 
 _json_encoder = msgspec.json.Encoder()
 
@@ -256,7 +256,8 @@ class DriverTransaction:
 
 
 class Database:
-    """Owns the engines: one for reads (autocommit) and one for write transactions.
+    """Owns the engines: one for reads (autocommit) and one for write transactions; on
+    PostgreSQL also asyncpg's own pools for `rows` (see `_PostgresDriverPools`).
 
     SQLite has one writer at a time, and pooled connections racing for its lock wait far longer
     than a queue in this process does: every write transaction goes through one dedicated
