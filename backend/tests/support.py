@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import socket
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+
+from registry.settings import Settings
 
 ADMIN_PASSWORD = "admin-test-password"
 SECRET_KEY = "test-secret-key-for-forging-tokens-in-tests-0123456789-0123456789abcdef"
@@ -67,6 +70,24 @@ def fake_spa(folder: Path) -> Path:
     (folder / "index.html").write_text(FAKE_INDEX)
     (folder / "assets" / "app.js").write_text("console.log('registry')")
     return folder
+
+
+def in_process_settings(database_url: str, folder: Path, **changes: object) -> Settings:
+    """Settings for an app built in this process (what start_server sets through the environment)."""
+    settings = Settings(
+        database_url=database_url,
+        host="127.0.0.1",
+        port=0,
+        files_dir=folder / "files",
+        secret_key=SECRET_KEY,
+        admin_password=ADMIN_PASSWORD,
+        token_ttl=3600,
+        spa_dir=fake_spa(folder / "spa"),
+        max_file_size=1024**2,
+        sign_in_limit=5,
+        sign_in_limit_per_address=50,
+    )
+    return dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
 
 
 def start_server(database_url: str, log: Path, log_level: str = "warning", **env: str) -> Server:

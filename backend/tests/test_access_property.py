@@ -1,4 +1,4 @@
-"""The access rule lives twice — `evaluate()` in Python and `readable_clause()` in SQL.
+"""The access rule lives twice — `evaluate()` in Python and `readable_where()` in SQL.
 On random users, groups and access settings, the two must always agree."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
-from registry.access.roles import ALL_ITEM_ROLES, GeneralRole, Principal, close_general, evaluate, readable_clause
+from registry.access.roles import ALL_ITEM_ROLES, READER, GeneralRole, Principal, close_general, evaluate, readability, readable_where
 from registry.db.engine import Database
 from registry.db.models import group_members, groups, item_group_roles, items, users
 
@@ -66,7 +66,8 @@ async def _check(db: Database, records_: list[dict], members: set[tuple[uuid.UUI
                 await conn.execute(insert(item_group_roles).values(item_id=item_id, group_id=group_id, roles=grant))
     try:
         async with db.read() as conn:
-            in_sql = set(await conn.scalars(select(items.c.id).where(items.c.id.in_(ids), readable_clause(principal))))
+            readable = select(items.c.id).where(items.c.id.in_(ids), readable_where(readability(principal)))
+            in_sql = set(await conn.scalars(readable, {READER: username}))
         for item_id, record in zip(ids, records_, strict=True):
             mine = [grant for group_id, grant in record["grants"].items() if (group_id, username) in members]
             decision = evaluate(principal, subtype=record["subtype"], owner=record["owner"], general=record["general"], member_group_roles=mine)

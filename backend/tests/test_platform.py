@@ -17,13 +17,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import TEST_DATABASE, Api
 from litestar.exceptions import LitestarDeprecationWarning
-from support import ADMIN_PASSWORD, FAKE_INDEX, SECRET_KEY, Server, create_database, drop_database, fake_spa, free_port, start_server, stop_server
+from support import FAKE_INDEX, Server, create_database, drop_database, free_port, in_process_settings, start_server, stop_server
 
 from registry.app import create_app
 from registry.db.engine import Database
 from registry.db.migrate import compare_type, objects_of
 from registry.db.models import Base
-from registry.settings import REPO_ROOT, Settings
+from registry.settings import REPO_ROOT
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -113,19 +113,7 @@ def test_every_parameter_and_dependency_is_declared_explicitly(database_url: str
     """Litestar 3.0 no longer infers where a handler's parameter comes from (path, query, header or
     dependency); Litestar 2 warns of each inferred one while building the app. Mark each with
     `FromPath`, `QueryParameter`, `HeaderParameter`, `NamedDependency` and the like."""
-    settings = Settings(
-        database_url=database_url,
-        host="127.0.0.1",
-        port=0,
-        files_dir=tmp_path / "files",
-        secret_key=SECRET_KEY,
-        admin_password=ADMIN_PASSWORD,
-        token_ttl=3600,
-        spa_dir=fake_spa(tmp_path / "spa"),
-        max_file_size=1024**2,
-        sign_in_limit=5,
-        sign_in_limit_per_address=50,
-    )
+    settings = in_process_settings(database_url, tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LitestarDeprecationWarning)
         create_app(settings)

@@ -32,7 +32,7 @@ import samples
 from conftest import TEST_DATABASE
 from litestar.testing import TestClient
 from sqlalchemy import insert, text
-from support import ADMIN_PASSWORD, SECRET_KEY, create_database, drop_database, fake_spa
+from support import ADMIN_PASSWORD, create_database, drop_database, in_process_settings
 
 from registry.app import create_app
 from registry.auth.service import ensure_admin
@@ -142,19 +142,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
                 await db.dispose()
 
         asyncio.run(bootstrap())
-        yield Settings(
-            database_url=url,
-            host="127.0.0.1",
-            port=0,
-            files_dir=folder / "files",
-            secret_key=SECRET_KEY,
-            admin_password=ADMIN_PASSWORD,
-            token_ttl=3600,
-            spa_dir=fake_spa(folder / "spa"),
-            max_file_size=1024**2,
-            sign_in_limit=5,
-            sign_in_limit_per_address=1_000_000,
-        )
+        # Every request signs in from one address: only the per-username limit is in play.
+        yield in_process_settings(url, folder, sign_in_limit_per_address=1_000_000)
     finally:
         drop_database(url)
 

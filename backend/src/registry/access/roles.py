@@ -1,6 +1,6 @@
 """Roles and the one function that decides what a user may do with a record (DESIGN.md §2).
 
-`evaluate()` is the rule. `readable_clause()` is the same rule for `view`, written as SQL so
+`evaluate()` is the rule. `readable_where()` is the same rule for `view`, written as SQL so
 lists are filtered in the database; tests/test_access_property.py checks that the two agree.
 """
 
@@ -171,7 +171,7 @@ READER = "reader"
 
 
 class Readability(enum.Enum):
-    """How `readable_clause` filters records for a principal."""
+    """How `readable_where` filters records for a principal."""
 
     NONE = "none"  # no registry-read: nothing
     ALL = "all"  # registry-admin: everything
@@ -208,9 +208,3 @@ def readable_where(kind: Readability) -> ColumnElement[bool]:
     # query (28 ms for 15,000 grants), where a page needs a few index probes of the rows it meets.
     grant = member_group_roles_of(items.c.id).where(item_group_roles.c.roles != 0).limit(1).scalar_subquery()
     return or_(items.c.owner == bindparam(READER), items.c.general_roles != 0, grant.is_not(None))
-
-
-def readable_clause(principal: Principal) -> ColumnElement[bool]:
-    """`readable_where` for one principal, its name bound: for statements built per call."""
-    kind = readability(principal)
-    return readable_where(kind).params({READER: principal.username}) if kind is Readability.GRANTED else readable_where(kind)
