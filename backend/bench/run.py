@@ -10,7 +10,7 @@ and deep page (the scale figures). The table goes to stdout and the whole report
 var/bench/report.json.
 
 Settings (environment): BENCH_RECORDS (100000), BENCH_DURATION seconds per run (5),
-BENCH_REPEATS (3), BENCH_CONNECTIONS (32), BENCH_DATABASES ("postgresql,sqlite"),
+BENCH_REPEATS (5), BENCH_CONNECTIONS (32), BENCH_DATABASES ("postgresql,sqlite"),
 BENCH_POSTGRES_URL (the server's maintenance database).
 """
 
@@ -51,7 +51,7 @@ VAR = REPO_ROOT / "var" / "bench"
 APP_PORT, BASELINE_PORT = 8701, 8702
 RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DATABASES = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -276,18 +276,18 @@ async def _query_plans(url: str, seeded: seeding.Seeded, cursors: dict[str, str]
     """EXPLAIN ANALYZE of the app's own statements (as `DriverQuery` sends them) for the reader:
     a fetch, the first and a deep page of the default sort, and a search for each term."""
     deep_value, deep_id = service.decode_cursor(ListQuery(sort="-created_at"), cursors["-created_at"])
-    page = {READER: seeded.reader, "rows": 26}
+    page = {READER: seeded.reader}
     cases = [
         ("fetch one record (GET /items/{id})", service.ITEM_WITH_GRANTS, {READER: seeded.reader, "item_id": uuid.UUID(seeded.readable_ids[0])}),
-        ("first page, newest first (GET /items)", service.list_query("-created_at", Readability.GRANTED, False, False, False, False), page),
+        ("first page, newest first (GET /items)", service.list_query("-created_at", Readability.GRANTED, False, False, False, False, rows=26), page),
         (
             "a page halfway down, newest first (GET /items?cursor=…)",
-            service.list_query("-created_at", Readability.GRANTED, False, False, False, True),
+            service.list_query("-created_at", Readability.GRANTED, False, False, False, True, rows=26),
             page | {"after_value": deep_value, "after_id": deep_id},
         ),
     ]
     for term in seeded.search_terms:
-        query = service.list_query("-created_at", Readability.GRANTED, False, False, True, False)
+        query = service.list_query("-created_at", Readability.GRANTED, False, False, True, False, rows=26)
         cases.append((f"search, q={term} (GET /items?q={term})", query, page | {"pattern": f"%{term}%"}))
     db = Database(url)
     sections = []
@@ -321,14 +321,15 @@ def measure(kind: str) -> dict[str, Any]:
         ids = seeded.readable_ids
         body = create_body(seeded)
         loads = [
+            # Each app measurement right after its baseline, so that a ratio compares neighbours.
             Load("framework ceiling", "baseline", ["/constant"]),
             Load("driver fetch", "baseline", [f"/driver/items/{i}" for i in ids]),
-            Load("driver list", "baseline", ["/driver/items"]),
-            Load("driver insert", "baseline", ["/driver/items"], method="POST", body=body),
             Load("app fetch", "app", [f"/api/v1/items/{i}" for i in ids], token=reader, driver_baseline="driver fetch"),
             Load("app permissions", "app", [f"/api/v1/items/{i}/permissions" for i in ids], token=reader, driver_baseline="driver fetch"),
+            Load("driver list", "baseline", ["/driver/items"]),
             Load("app list", "app", ["/api/v1/items"], token=reader, driver_baseline="driver list"),
             Load("app list q", "app", [f"/api/v1/items?q={t}" for t in seeded.search_terms], token=reader, driver_baseline="driver list"),
+            Load("driver insert", "baseline", ["/driver/items"], method="POST", body=body),
             Load("app create", "app", ["/api/v1/items"], method="POST", token=writer, body=body, driver_baseline="driver insert"),
         ]
         # Reads first, then writes: the reads (and the latency figures) all meet the seeded
@@ -365,20 +366,24 @@ def summarize(loads: list[Load], runs: dict[str, list[dict[str, Any]]]) -> dict[
     def median(name: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[name])
 
+    def paired_ratio(name: str, baseline: str) -> float:
+        """The median of the ratios of each run to the run of `baseline` made shortly before it
+        (in the same round): the machine's speed drifts over a benchmark, and the ratio of
+        neighbours cancels the drift that the ratio of two medians keeps."""
+        return statistics.median(run["rps"] / base["rps"] for run, base in zip(runs[name], runs[baseline], strict=True))
+
     results: dict[str, Any] = {}
-    framework = median("framework ceiling", "rps")
     for load in loads:
-        rps = median(load.name, "rps")
         result = {
-            "rps": round(rps, 1),
+            "rps": round(median(load.name, "rps"), 1),
             "p50_ms": round(median(load.name, "p50_us") / 1000, 2),
             "p99_ms": round(median(load.name, "p99_us") / 1000, 2),
-            "vs_framework": round(rps / framework, 3),
+            "vs_framework": round(paired_ratio(load.name, "framework ceiling"), 3),
             "runs": [{"rps": round(r["rps"], 1), "p50_ms": r["p50_us"] / 1000, "p99_ms": r["p99_us"] / 1000} for r in runs[load.name]],
         }
         if load.driver_baseline:
             result["driver_baseline"] = load.driver_baseline
-            result["vs_driver"] = round(rps / median(load.driver_baseline, "rps"), 3)
+            result["vs_driver"] = round(paired_ratio(load.name, load.driver_baseline), 3)
         results[load.name] = result
     return results
 

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -16,7 +15,7 @@ from litestar.routes import HTTPRoute
 from registry.access.controllers import AccessController, GroupsController
 from registry.datastore.controllers import FilesController
 from registry.datastore.storage import LocalFileStore
-from registry.auth.controllers import AccountsController, AuthController, principal_dependency
+from registry.auth.controllers import AccountsController, AuthController
 from registry.auth.tokens import BearerAuthMiddleware
 from registry.db.engine import Database
 from registry.health import health
@@ -50,7 +49,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path=API_PREFIX,
         route_handlers=[AuthController, AccountsController, ItemsController, AccessController, GroupsController, FilesController, health],
-        dependencies=principal_dependency,
         before_request=reject_unknown_query_parameters,
         request_max_body_size=JSON_BODY_LIMIT,
         security=[{"bearer": []}],
@@ -60,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         middleware=[
             BodyLimitMiddleware,
-            DefineMiddleware(BearerAuthMiddleware, exclude=["^/schema"]),
+            BearerAuthMiddleware,
         ],
         exception_handlers={Exception: exception_to_problem},
         before_send=[add_security_headers, allow_every_method],

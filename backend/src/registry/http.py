@@ -158,6 +158,8 @@ async def _send_problem(send: Send, error: RegistryError) -> None:
 async def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
     """`before_request` hook: a query parameter the route does not declare is a 422, as is a
     repeated one or one holding U+0000 (which no database stores in text)."""
+    if not request.scope["query_string"]:
+        return
     allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
     seen: set[str] = set()
     errors: list[FieldError] = []

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import FromPath, PathParameter
 
 from registry.access import service
@@ -25,9 +24,9 @@ class AccessController(Controller):
     tags = ["access"]
 
     @get("/access", responses=problems(401, 403, 404), summary="A record's access settings (item admins)")
-    async def get_access(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> AccessSettings:
+    async def get_access(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> AccessSettings:
         async with state.db.read() as conn:
-            return await service.get_access(conn, principal, parse_item_id(item_id))
+            return await service.get_access(conn, request.user, parse_item_id(item_id))
 
     @put(
         "/access",
@@ -35,14 +34,14 @@ class AccessController(Controller):
         responses=problems(400, 401, 403, 404, 413),
         summary="Replace a record's access settings (item admins); takes effect on the next request",
     )
-    async def put_access(self, request: Request[Any, Any, Any], item_id: ItemId, principal: NamedDependency[Principal], state: State) -> AccessSettings:
+    async def put_access(self, request: Request[Principal, Any, Any], item_id: ItemId, state: State) -> AccessSettings:
         body = await read_body(request)
-        return await service.put_access(state.db, principal, parse_item_id(item_id), body)
+        return await service.put_access(state.db, request.user, parse_item_id(item_id), body)
 
     @get("/access-log", responses=problems(401, 403, 404), summary="Every change of a record's access settings, newest first")
-    async def access_log(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> AccessLog:
+    async def access_log(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> AccessLog:
         async with state.db.read() as conn:
-            return await service.access_log(conn, principal, parse_item_id(item_id))
+            return await service.access_log(conn, request.user, parse_item_id(item_id))
 
 
 class GroupsController(Controller):
@@ -55,7 +54,7 @@ class GroupsController(Controller):
             return await service.list_groups(conn)
 
     @post(
-        guards=[requires(GeneralRole.ADMIN)],
+        opt=requires(GeneralRole.ADMIN),
         dependencies=documents_body(GroupCreate),
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a group (registry-admin)",
@@ -65,7 +64,7 @@ class GroupsController(Controller):
 
     @put(
         "/{group_id:str}/members/{username:str}",
-        guards=[requires(GeneralRole.ADMIN)],
+        opt=requires(GeneralRole.ADMIN),
         status_code=204,
         responses=problems(401, 403, 404),
         summary="Add a member (registry-admin; idempotent)",
@@ -75,7 +74,7 @@ class GroupsController(Controller):
 
     @delete(
         "/{group_id:str}/members/{username:str}",
-        guards=[requires(GeneralRole.ADMIN)],
+        opt=requires(GeneralRole.ADMIN),
         status_code=204,
         responses=problems(401, 403, 404),
         summary="Remove a member (registry-admin); their group roles end at once",

@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
 
 from registry.access.roles import GeneralRole, Principal
 from registry.auth import service
@@ -40,28 +39,21 @@ class AccountsController(Controller):
     tags = ["accounts"]
 
     @get("/me", responses=problems(401), summary="The signed-in user, with general roles (implied ones included) and groups")
-    async def me(self, principal: NamedDependency[Principal], state: State) -> Me:
+    async def me(self, request: Request[Principal, Any, Any], state: State) -> Me:
         async with state.db.read() as conn:
-            return await service.me(conn, principal.username)
+            return await service.me(conn, request.user.username)
 
-    @get("/users", guards=[requires(GeneralRole.ADMIN)], responses=problems(401, 403), summary="Every user (registry-admin)")
+    @get("/users", opt=requires(GeneralRole.ADMIN), responses=problems(401, 403), summary="Every user (registry-admin)")
     async def list_users(self, state: State) -> list[User]:
         async with state.db.read() as conn:
             return await service.list_users(conn)
 
     @post(
         "/users",
-        guards=[requires(GeneralRole.ADMIN)],
+        opt=requires(GeneralRole.ADMIN),
         dependencies=documents_body(UserCreate),
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a user (registry-admin)",
     )
     async def create_user(self, request: Request[Any, Any, Any], state: State) -> User:
         return await service.create_user(state.db, await read_json(request, UserCreate))
-
-
-def provide_principal(request: Request[Principal, Any, Any]) -> Principal:
-    return request.user
-
-
-principal_dependency = {"principal": Provide(provide_principal, sync_to_thread=False)}

@@ -11,7 +11,6 @@ from urllib.parse import quote
 from litestar import Controller, Request, Response, delete, get, put
 from litestar.datastructures import ResponseHeader, State
 from litestar.openapi import ResponseSpec
-from litestar.di import NamedDependency
 from litestar.params import Body, HeaderParameter, PathParameter
 from litestar.response import Stream
 
@@ -71,14 +70,14 @@ class FilesController(Controller):
     tags = ["datastore"]
 
     @get("/files", responses=problems(401, 403, 404), summary="A dataset's files, sorted by path")
-    async def list_files(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> FileList:
+    async def list_files(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> FileList:
         async with state.db.read() as conn:
-            return await service.list_files(conn, principal, parse_item_id(item_id))
+            return await service.list_files(conn, request.user, parse_item_id(item_id))
 
     @get("/file-log", responses=problems(401, 403, 404), summary="Every change of a dataset's files, newest first")
-    async def file_log(self, item_id: ItemId, principal: NamedDependency[Principal], state: State) -> FileLog:
+    async def file_log(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> FileLog:
         async with state.db.read() as conn:
-            return await service.file_log(conn, principal, parse_item_id(item_id))
+            return await service.file_log(conn, request.user, parse_item_id(item_id))
 
     @put(
         "/files/{file_path:path}",
@@ -96,17 +95,16 @@ class FilesController(Controller):
     )
     async def upload(
         self,
-        request: Request[Any, Any, Any],
+        request: Request[Principal, Any, Any],
         item_id: ItemId,
         file_path: FilePathParameter,
-        principal: NamedDependency[Principal],
         state: State,
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='To replace a file: "<its sha256>".')] = None,
     ) -> Response[FileInfo]:
         info, created = await service.put_file(
             state.db,
             state.files,
-            principal,
+            request.user,
             parse_item_id(item_id),
             _file_path(request, item_id),
             if_match,
@@ -129,16 +127,15 @@ class FilesController(Controller):
     )
     async def download(
         self,
-        request: Request[Any, Any, Any],
+        request: Request[Principal, Any, Any],
         item_id: ItemId,
         file_path: FilePathParameter,
-        principal: NamedDependency[Principal],
         state: State,
         range_header: Annotated[str | None, HeaderParameter(name="Range", description="e.g. bytes=0-1023")] = None,
     ) -> Stream:
         dataset = parse_item_id(item_id)
         async with state.db.read() as conn:
-            row = await service.find_file(conn, principal, dataset, _file_path(request, item_id))
+            row = await service.find_file(conn, request.user, dataset, _file_path(request, item_id))
         byte_range = _byte_range(range_header, row.size)
         start, end = byte_range or (0, row.size - 1)
         chunks: AsyncIterator[bytes] = await state.files.open_range(dataset, row.blob, start, end) if row.size else _nothing()
@@ -155,8 +152,8 @@ class FilesController(Controller):
         return Stream(chunks, status_code=206 if byte_range else 200, media_type="application/octet-stream", headers=headers)
 
     @delete("/files/{file_path:path}", status_code=204, responses=problems(401, 403, 404), summary="Delete a file")
-    async def delete_file(self, request: Request[Any, Any, Any], item_id: ItemId, file_path: FilePathParameter, principal: NamedDependency[Principal], state: State) -> None:
-        await service.delete_file(state.db, state.files, principal, parse_item_id(item_id), _file_path(request, item_id))
+    async def delete_file(self, request: Request[Principal, Any, Any], item_id: ItemId, file_path: FilePathParameter, state: State) -> None:
+        await service.delete_file(state.db, state.files, request.user, parse_item_id(item_id), _file_path(request, item_id))
 
 
 async def _nothing() -> AsyncIterator[bytes]:

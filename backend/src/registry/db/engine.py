@@ -15,9 +15,11 @@ import asyncpg
 import asyncpg.exceptions
 import msgspec
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import Dialect, Executable, event, make_url
+from sqlalchemy import Dialect, Executable, event, literal_column, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeEngine
 
 _json_encoder = msgspec.json.Encoder()
@@ -30,10 +32,11 @@ def _json_serializer(value: Any) -> str:
 # PostgreSQL connections per worker process. Fixed pools without overflow: a request that finds
 # every connection busy waits for one (up to POOL_TIMEOUT) rather than opening and closing a
 # connection of its own, which under load costs more than the query.
-POSTGRES_POOLS = {"reader": 10, "writer": 10, "driver reader": 20, "driver searcher": 5}
+POSTGRES_POOLS = {"reader": 10, "writer": 10, "driver reader": 20, "driver searcher": 5, "driver writer": 10}
 SQLITE_READ_POOL = 8
 POOL_TIMEOUT = 10
 Role = Literal["any", "reader", "writer"]
+DriverRole = Literal["driver reader", "driver searcher", "driver writer"]
 
 
 def create_engine(url: str, *, role: Role = "any") -> AsyncEngine:
@@ -102,28 +105,50 @@ class _PostgresDriverPools:
     nothing changes their session), costs a fraction of that and no round trip.
 
     "driver reader" serves most queries; "driver searcher" plans each query for its values
-    (see `DriverQuery.plan_per_call`). Opened on first use, inside the server's event loop."""
+    (see `DriverQuery.plan_per_call`); "driver writer" runs the statements that need no
+    transaction around them (`Database.execute_alone`). Opened on first use, inside the
+    server's event loop."""
 
     def __init__(self, url: str) -> None:
         self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._pools: dict[str, asyncpg.Pool] = {}
+        self._checked_out = {"driver reader": 0, "driver searcher": 0, "driver writer": 0}
         self._opening = asyncio.Lock()
 
-    async def get(self, plan_per_call: bool) -> asyncpg.Pool:
-        role = "driver searcher" if plan_per_call else "driver reader"
+    @contextlib.asynccontextmanager
+    async def connection(self, role: DriverRole) -> AsyncIterator[asyncpg.Connection]:
+        pool = await self._pool(role)
+        # The wait for a connection is bounded, but only when there is one to wait for: asyncpg
+        # bounds it with `asyncio.wait_for` (a task, a shield and a timer per call, a tenth of a
+        # fetch), while a free connection is handed out at once (or opened, within its own
+        # connect timeout).
+        timeout = POOL_TIMEOUT if self._checked_out[role] >= POSTGRES_POOLS[role] else None
+        # asyncpg's pool drops a connection that comes back closed or broken.
+        async with pool.acquire(timeout=timeout) as driver:
+            self._checked_out[role] += 1
+            try:
+                yield driver
+            finally:
+                self._checked_out[role] -= 1
+
+    async def _pool(self, role: DriverRole) -> asyncpg.Pool:
         pool = self._pools.get(role)
         if pool is None:
             async with self._opening:
                 pool = self._pools.get(role)
                 if pool is None:
-                    settings = _READ_ONLY | ({"plan_cache_mode": "force_custom_plan"} if plan_per_call else {})
+                    settings = {
+                        "driver reader": _READ_ONLY,
+                        "driver searcher": _READ_ONLY | {"plan_cache_mode": "force_custom_plan"},
+                        "driver writer": {},
+                    }[role]
                     pool = self._pools[role] = await asyncpg.create_pool(
                         self._dsn,
                         min_size=0,
                         max_size=POSTGRES_POOLS[role],
                         timeout=5,
                         server_settings=settings,
-                        init=_decode_json_with_msgspec,
+                        init=_json_codecs,
                         reset=_nothing_to_reset,
                     )
         return pool
@@ -133,10 +158,11 @@ class _PostgresDriverPools:
             await pool.close()
 
 
-async def _decode_json_with_msgspec(conn: asyncpg.Connection) -> None:
-    """JSON values as SQLAlchemy's asyncpg dialect gives them: decoded by the driver."""
+async def _json_codecs(conn: asyncpg.Connection) -> None:
+    """JSON values as SQLAlchemy's asyncpg dialect handles them: written as the text the column
+    type's bind processor made of them (`DriverQuery` applies it), read decoded by the driver."""
     for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, schema="pg_catalog", encoder=_json_serializer, decoder=msgspec.json.decode, format="text")
+        await conn.set_type_codec(name, schema="pg_catalog", encoder=str, decoder=msgspec.json.decode, format="text")
 
 
 async def _nothing_to_reset(_conn: asyncpg.Connection) -> None:
@@ -165,11 +191,15 @@ class DriverQuery:
     switch per call) costs more than the database takes to answer. This sends the very SQL
     SQLAlchemy would, through the same pools, with parameters and results passed through the
     column types' own processors, so the values are the same as SQLAlchemy's. IN lists must be
-    written as one parameter per value (no "expanding" parameters).
+    written as one parameter per value (no "expanding" parameters). Values the statement fixes
+    (`!= 0`, `LIMIT 26`) are written into its SQL: see `_constants_inline`.
     """
 
-    def __init__(self, statement: Executable, *, plan_per_call: bool = False) -> None:
+    def __init__(self, statement: Executable, *, plan_per_call: bool = False, named_rows: bool = True) -> None:
         self.statement = statement
+        # Rows as named tuples, or (False) as the driver's own sequences in column order: for a
+        # page of many rows read by position, the named tuples cost more than the rest of it.
+        self.named_rows = named_rows
         # PostgreSQL keeps one generic plan for a statement prepared again and again. A search's
         # best plan depends on its term (the trigram index for a rare one, the sort's index for a
         # common one): planned blind to the term it can be a thousand times slower. Such queries
@@ -184,7 +214,7 @@ class DriverQuery:
     def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
-            sql = self.statement.compile(dialect=dialect)
+            sql = _constants_inline(self.statement, dialect).compile(dialect=dialect)
             binds = sql.binds
             assert sql.positiontup is not None, "both drivers take positional parameters"
             compiled = self._compiled[dialect.name] = _Compiled(
@@ -222,11 +252,32 @@ class DriverQuery:
         else:
             await driver.execute(compiled.sql, *arguments)
             records = []
-        make = self.row._make
         processors = compiled.results
-        if not any(processors):
-            return [make(record) for record in records]
-        return [make([value if process is None else process(value) for process, value in zip(processors, record)]) for record in records]
+        if any(processors):
+            records = [[value if process is None else process(value) for process, value in zip(processors, record)] for record in records]
+        if not self.named_rows:
+            return list(records)
+        make = self.row._make
+        return [make(record) for record in records]
+
+
+def _constants_inline(statement: Executable, dialect: Dialect) -> Executable:
+    """`statement` with the values it fixes written as SQL literals, where their type can be.
+
+    A statement prepared once is planned for parameters it has not seen: PostgreSQL's generic
+    plan for `LIMIT $5` does not know the page holds 26 rows, and ran a list page three times
+    slower than the same statement with `LIMIT 26`. Only the values a request supplies stay
+    parameters.
+    """
+
+    def inline(element: Any) -> Any:  # noqa: ANN401
+        if isinstance(element, BindParameter) and not element.required and not element.expanding:
+            render = element.type.dialect_impl(dialect).literal_processor(dialect)
+            if render is not None:
+                return literal_column(render(element.effective_value), element.type)
+        return None
+
+    return visitors.replacement_traverse(statement, {}, inline)
 
 
 # asyncpg itself returns UUIDs as uuid objects and timestamps with time zone as aware datetimes,
@@ -293,9 +344,7 @@ class Database:
     async def rows(self, query: DriverQuery, parameters: Mapping[str, Any]) -> list[Any]:
         """The rows of `query` (named tuples), read on a pooled read connection's driver."""
         if self._driver_pools is not None:
-            pool = await self._driver_pools.get(query.plan_per_call)
-            # asyncpg's pool drops a connection that comes back closed or broken.
-            async with pool.acquire(timeout=POOL_TIMEOUT) as driver:
+            async with self._driver_pools.connection("driver searcher" if query.plan_per_call else "driver reader") as driver:
                 return await query._send(self, driver, parameters, fetch=True)
         # SQLite plans every statement anew: one read pool serves every query.
         async with self.engine.connect() as conn:
@@ -339,21 +388,16 @@ class Database:
                 raise
 
     async def execute_alone(self, query: DriverQuery, parameters: Mapping[str, Any]) -> None:
-        """One statement that needs no transaction around it (it is atomic on its own), on the
-        write pool's driver: on PostgreSQL committed by itself, without BEGIN and COMMIT."""
+        """One statement that needs no transaction around it (it is atomic on its own): on
+        PostgreSQL committed by itself, without BEGIN and COMMIT, on the "driver writer" pool
+        (see `_PostgresDriverPools`); on SQLite through the one writer."""
         if self.is_sqlite:
             async with self.driver_write() as tx:
                 await tx.execute(query, parameters)
             return
-        async with self.write_engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            try:
-                await query._send(self, driver, parameters, fetch=False)
-            except UNIQUE_VIOLATIONS:
-                raise
-            except BaseException:
-                await conn.invalidate()
-                raise
+        assert self._driver_pools is not None
+        async with self._driver_pools.connection("driver writer") as driver:
+            await query._send(self, driver, parameters, fetch=False)
 
     def _turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """SQLite's writes take turns in this process (see the class); PostgreSQL's need not."""

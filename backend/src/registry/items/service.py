@@ -38,26 +38,9 @@ from registry.items.subtypes import SUBTYPES, Subtype, search_text
 
 CREATED_REASON = "Created"
 
-_ITEM_COLUMNS = (
-    items.c.id,
-    items.c.item_subtype,
-    items.c.item_category,
-    items.c.owner,
-    items.c.created_at,
-    items.c.updated_at,
-    items.c.revision,
-    items.c.data,
-    items.c.general_roles,
-)
-_SUMMARY_COLUMNS = (
-    items.c.id,
-    items.c.item_subtype,
-    items.c.item_category,
-    items.c.display_name,
-    items.c.owner,
-    items.c.created_at,
-    items.c.updated_at,
-)
+# In the order of the structs' fields, so that a row's first values build the struct positionally.
+_ITEM_COLUMNS = (*(items.c[name] for name in Item.__struct_fields__), items.c.general_roles)
+_SUMMARY_COLUMNS = tuple(items.c[name] for name in Summary.__struct_fields__)
 _encoder = msgspec.json.Encoder()
 SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_at, "display_name": items.c.sort_name}
 
@@ -246,10 +229,14 @@ def _decide(principal: Principal, item_id: uuid.UUID, rows: Sequence[Any]) -> tu
     return row, decision
 
 
-def _item(row: Row[Any], **changes: Any) -> Item:
-    """The Item of a row, with `changes` applied (an update's new revision, time and data)."""
-    fields = {name: getattr(row, name) for name in Item.__struct_fields__}
-    return Item(**(fields | changes))
+_ITEM_FIELD_COUNT = len(Item.__struct_fields__)
+_SUMMARY_FIELD_COUNT = len(Summary.__struct_fields__)
+
+
+def _item(row: Sequence[Any], **changes: Any) -> Item:
+    """The Item of a row (of `_ITEM_COLUMNS`), with `changes` applied (an update's new revision, time and data)."""
+    item = Item(*row[:_ITEM_FIELD_COUNT])
+    return msgspec.structs.replace(item, **changes) if changes else item
 
 
 _REFUSALS = {
@@ -353,8 +340,13 @@ class _Cursor(msgspec.Struct, array_like=True):
 
 def _filters_fingerprint(query: ListQuery) -> str:
     """Ties a cursor to the sort and filters it was made for."""
-    key = msgspec.json.encode([query.sort, query.subtype, query.q, query.owner])
-    return hashlib.sha256(key).hexdigest()[:16]
+    return _fingerprint(query.sort, query.subtype, query.q, query.owner)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(sort: str, subtype: str | None, q: str | None, owner: str | None) -> str:
+    # Cached: every page of a listing, its first included, hashes the same filters.
+    return hashlib.sha256(msgspec.json.encode([sort, subtype, q, owner])).hexdigest()[:16]
 
 
 def encode_cursor(query: ListQuery, sort_value: Any, item_id: uuid.UUID) -> str:
@@ -378,9 +370,10 @@ def decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
     return value, decoded.id
 
 
-@functools.cache
-def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool) -> DriverQuery:
-    """The list query for one shape of request; the values are bind parameters."""
+@functools.lru_cache(maxsize=1024)
+def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool, rows: int) -> DriverQuery:
+    """The list query for one shape of request, `rows` rows at most; the values are bind
+    parameters. (The row count is part of the statement: see `DriverQuery`.)"""
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
     statement = select(*_SUMMARY_COLUMNS, column.label("sort_value")).where(readable_where(kind))
@@ -395,7 +388,8 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
         bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
-    return DriverQuery(statement.order_by(*order).limit(bindparam("rows")), plan_per_call=by_text)
+    # Rows by position: Summary's fields, then the sort value.
+    return DriverQuery(statement.order_by(*order).limit(rows), plan_per_call=by_text, named_rows=False)
 
 
 _LIKE_ESCAPE = "/"
@@ -408,7 +402,7 @@ def _substring_pattern(text: str) -> str:
 
 
 async def list_items(db: Database, principal: Principal, query: ListQuery) -> ItemPage:
-    parameters: dict[str, Any] = {READER: principal.username, "rows": query.limit + 1}
+    parameters: dict[str, Any] = {READER: principal.username}
     if query.subtype is not None:
         parameters["subtype"] = query.subtype
     if query.owner is not None:
@@ -418,23 +412,19 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
     if query.cursor is not None:
         parameters["after_value"], parameters["after_id"] = decode_cursor(query, query.cursor)
     statement = list_query(
-        query.sort, readability(principal), query.subtype is not None, query.owner is not None, query.q is not None, query.cursor is not None
+        query.sort,
+        readability(principal),
+        query.subtype is not None,
+        query.owner is not None,
+        query.q is not None,
+        query.cursor is not None,
+        # One more than the page: whether there is a next page.
+        rows=query.limit + 1,
     )
     rows = await db.rows(statement, parameters)
     page, more = rows[: query.limit], len(rows) > query.limit
-    next_cursor = encode_cursor(query, page[-1].sort_value, page[-1].id) if more else None
+    next_cursor = encode_cursor(query, page[-1][_SUMMARY_FIELD_COUNT], page[-1][0]) if more else None
     return ItemPage(
-        items=[
-            Summary(
-                id=r.id,
-                item_subtype=r.item_subtype,
-                item_category=r.item_category,
-                display_name=r.display_name,
-                owner=r.owner,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-            )
-            for r in page
-        ],
+        items=[Summary(*row[:_SUMMARY_FIELD_COUNT]) for row in page],
         next_cursor=next_cursor,
     )
