@@ -207,6 +207,12 @@ def test_the_web_apps_copies_of_the_api_descriptions_are_current(verb: str) -> N
     assert checked_in == live, f"frontend/src/api/{verb}.json is stale: run `make api-types`"
 
 
+def test_options_names_every_method_of_a_path_without_a_token(server: Server) -> None:
+    answer = httpx.options(f"{server.url}/api/v1/items")
+    assert answer.status_code == 204
+    assert {"GET", "POST"} <= {method.strip() for method in answer.headers["allow"].split(",")}
+
+
 @pytest.mark.parametrize("path", ["/", "/items/x", "/api/v1/health", "/api/v1/nope", "/assets/app.js"])
 def test_security_headers(server: Server, path: str) -> None:
     headers = httpx.get(f"{server.url}{path}").headers

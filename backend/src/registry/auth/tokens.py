@@ -56,10 +56,15 @@ def _verified(secret_key: str, token: str) -> tuple[Principal, int]:
 DOWNLOAD_COOKIE = "registry_token"
 
 
+def _needs_token(scope: Scope, opt: dict[str, Any]) -> bool:
+    """Every request but: routes whose `opt` says `exclude_from_auth`, the API documentation
+    under /schema, and OPTIONS (the automatic answer naming a path's methods reveals nothing)."""
+    return scope["type"] == "http" and scope["method"] != "OPTIONS" and not opt.get("exclude_from_auth") and not scope["path"].startswith("/schema")
+
+
 class BearerAuthMiddleware:
-    """Every route needs a valid bearer token unless its `opt` says `exclude_from_auth` (the API
-    documentation under /schema needs none either); then the general role its `opt` requires
-    (`guards.requires`). Sets `scope["user"]` to the Principal.
+    """A valid bearer token where one is needed (`_needs_token`), then the general role the
+    route's `opt` requires (`guards.requires`). Sets `scope["user"]` to the Principal.
 
     File downloads also take the token from the `registry_token` cookie, so that a plain link
     can stream a file of any size to disk (and resume it). The web app sets that cookie
@@ -75,7 +80,7 @@ class BearerAuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         opt = scope["route_handler"].opt
-        if scope["type"] == "http" and not opt.get("exclude_from_auth") and not scope["path"].startswith("/schema"):
+        if _needs_token(scope, opt):
             principal, token = self._authenticate(scope, opt)
             check_required_role(principal, opt)
             scope["user"], scope["auth"] = principal, token
