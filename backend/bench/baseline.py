@@ -1,4 +1,5 @@
-"""The benchmark's two baselines, served like the app (uvicorn, uvloop, httptools, one worker).
+"""The benchmark's two baselines, served like the app (uvicorn, uvloop, httptools, one worker,
+the same garbage collector setting).
 
 - framework ceiling: `GET /constant` returns a constant 2 KB JSON document; no database.
 - driver ceiling: minimal hand-written routes on the raw driver (asyncpg, or aiosqlite for the
@@ -25,6 +26,8 @@ import asyncpg
 import msgspec
 from litestar import Litestar, MediaType, Response, get, post
 from litestar.params import Body
+
+from registry.runtime import tune_garbage_collector
 
 CONSTANT = {"items": [{"id": str(uuid.UUID(int=n)), "display_name": f"Constant record {n}", "note": "x" * 40} for n in range(19)]}
 OWNER = "bench-writer"
@@ -149,6 +152,7 @@ def create_app() -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         driver: Driver = await (Postgres.open(url) if url.startswith("postgresql") else Sqlite.open(url))
         app.state.driver = driver
+        tune_garbage_collector()
         try:
             yield
         finally:

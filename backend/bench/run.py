@@ -4,13 +4,13 @@ For each database (PostgreSQL, then the embedded SQLite default) it seeds BENCH_
 (reused when a previous run left the same seeded database), starts the app as `registry serve`
 runs it in production (uvicorn, one worker, request logs on) and the baseline server
 (bench/baseline.py), each pinned to core 0, and drives them with wrk pinned to core 1. Every
-measurement is repeated BENCH_REPEATS times, interleaved so that drift hits all alike, and the
-median is reported. Then, one client at a time, the latency of search and of every sort's first
+measurement is repeated BENCH_REPEATS times in rounds, each app load right after its baseline;
+figures are medians, and a ratio is the median of the ratios within each round. Then, one client at a time, the latency of search and of every sort's first
 and deep page (the scale figures). The table goes to stdout and the whole report to
 var/bench/report.json.
 
-Settings (environment): BENCH_RECORDS (100000), BENCH_DURATION seconds per run (5),
-BENCH_REPEATS (5), BENCH_CONNECTIONS (32), BENCH_DATABASES ("postgresql,sqlite"),
+Settings (environment): BENCH_RECORDS (100000), BENCH_DURATION seconds per run (3),
+BENCH_REPEATS (7), BENCH_CONNECTIONS (32), BENCH_DATABASES ("postgresql,sqlite"),
 BENCH_POSTGRES_URL (the server's maintenance database).
 """
 
@@ -50,8 +50,8 @@ REPO_ROOT = BENCH_DIR.parents[1]
 VAR = REPO_ROOT / "var" / "bench"
 APP_PORT, BASELINE_PORT = 8701, 8702
 RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
-DURATION = int(os.environ.get("BENCH_DURATION", "5"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+DURATION = int(os.environ.get("BENCH_DURATION", "3"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DATABASES = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

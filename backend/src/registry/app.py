@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,6 +21,7 @@ from registry.health import health
 from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, allow_every_method, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
 from registry.logs import RequestLog
+from registry.runtime import tune_garbage_collector
 from registry.openapi import MsgspecStructSchemaPlugin, finish_openapi
 from registry.security import add_security_headers
 from registry.settings import Settings
@@ -36,11 +36,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url)
-        # Everything made so far (routes, schemas, SQLAlchemy's tables) lives as long as the
-        # process: out of the garbage collector's sight, its full collections stop scanning it,
-        # which otherwise shows as pauses of tens of milliseconds under load.
-        gc.collect()
-        gc.freeze()
+        tune_garbage_collector()
         try:
             yield
         finally:
