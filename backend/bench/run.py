@@ -148,6 +148,36 @@ def sign_in(username: str) -> str:
     return json.loads(urllib.request.urlopen(request).read())["access_token"]
 
 
+_TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds_of_servers() -> float:
+    """CPU time used so far by the processes under test: the two servers and PostgreSQL's."""
+    pattern = "registry serve|baseline:create_app|postgres"
+    total = 0
+    for pid in subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS_PER_SECOND
+
+
+def settle(limit_s: float = 30.0) -> None:
+    """Wait until the servers and the database are idle again. When wrk stops, requests it has
+    sent may still be running (a slow search, 32 at a time, runs on for seconds): measured next,
+    a baseline would share the core with them."""
+    deadline = time.monotonic() + limit_s
+    before = _cpu_seconds_of_servers()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = _cpu_seconds_of_servers()
+        if now - before < 0.025:  # under a tenth of a core
+            return
+        before = now
+
+
 def wrk(load: Load, seconds: int, connections: int) -> dict[str, Any]:
     """One wrk run; its figures (as load.lua prints them) plus requests/s."""
     port = APP_PORT if load.server == "app" else BASELINE_PORT
@@ -167,6 +197,7 @@ def wrk(load: Load, seconds: int, connections: int) -> dict[str, Any]:
         f"http://127.0.0.1:{port}",
     ]  # fmt: skip
     output = subprocess.run(_pinned(command, 1), env=env, capture_output=True, text=True, check=True).stdout
+    settle()
     figures = json.loads(output.strip().splitlines()[-1])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     if figures["socket_errors"] or figures["http_errors"]:

@@ -11,7 +11,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, bindparam, false, or_, select, true
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, Select, bindparam, false, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from registry.db.models import group_members, item_group_roles, items
 
@@ -184,12 +189,42 @@ def readability(principal: Principal) -> Readability:
     return Readability.ALL if principal.has(GeneralRole.ADMIN) else Readability.GRANTED
 
 
+class InReadersGroups(ColumnElement[bool]):
+    """`group_id` is one of the groups of the user the parameter READER names.
+
+    On PostgreSQL `group_id = ANY(ARRAY(SELECT ...))`: the user's groups are looked up once per
+    statement, and each record's grants are then one probe of their primary key. Written as
+    `IN (SELECT ...)` inside the per-record grant lookup, PostgreSQL joined the memberships
+    again for every private record a list page met (a page cost it 111 µs against 97 µs, in
+    pgbench on the benchmark's data). SQLite runs an `IN (SELECT ...)` once per statement anyway.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    # A condition in itself: SQLite needs no `= 1` after it.
+    _is_implicitly_boolean = True
+    _traverse_internals = [("group_id", InternalTraversal.dp_clauseelement), ("groups", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, group_id: ColumnElement[uuid.UUID]) -> None:
+        self.group_id = group_id
+        self.groups = select(group_members.c.group_id).where(group_members.c.username == bindparam(READER))
+
+
+@compiles(InReadersGroups)
+def _in_readers_groups(element: InReadersGroups, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.group_id.in_(element.groups), **kw)
+
+
+@compiles(InReadersGroups, "postgresql")
+def _in_readers_groups_postgresql(element: InReadersGroups, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.group_id, **kw)} = ANY(ARRAY({compiler.process(element.groups, **kw)}))"
+
+
 def member_group_roles_of(item_id: ColumnElement[uuid.UUID]) -> Select[tuple[int]]:
     """Rows of the record's group grants for the groups the user (parameter READER) belongs to."""
     # "In the user's groups" as a condition on the record's grants, which both databases answer
     # with the grants' primary key (SQLite would otherwise join all of the user's grants first).
-    users_groups = select(group_members.c.group_id).where(group_members.c.username == bindparam(READER))
-    return select(item_group_roles.c.roles).where(item_group_roles.c.item_id == item_id, item_group_roles.c.group_id.in_(users_groups))
+    return select(item_group_roles.c.roles).where(item_group_roles.c.item_id == item_id, InReadersGroups(item_group_roles.c.group_id))
 
 
 def readable_where(kind: Readability) -> ColumnElement[bool]:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from registry.access.roles import (
     DEFAULT_GENERAL_ACCESS,
     READER,
+    InReadersGroups,
     Decision,
     Principal,
     Readability,
@@ -29,7 +30,7 @@ from registry.access.roles import (
     readable_where,
 )
 from registry.db.engine import Database, DriverQuery, DriverTransaction
-from registry.db.models import group_members, item_group_roles, item_history, items
+from registry.db.models import item_group_roles, item_history, items
 from registry.errors import FieldError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from registry.http import decode_json
 from registry.items.schemas import History, HistoryEntry, Item, ItemPage, ItemUpdate, Permissions, SortOrder, Summary
@@ -58,7 +59,7 @@ ITEM_WITH_GRANTS_STATEMENT = (
             item_group_roles,
             and_(
                 item_group_roles.c.item_id == items.c.id,
-                item_group_roles.c.group_id.in_(select(group_members.c.group_id).where(group_members.c.username == bindparam(READER))),
+                InReadersGroups(item_group_roles.c.group_id),
             ),
         )
     )
