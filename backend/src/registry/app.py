@@ -21,8 +21,8 @@ from registry.health import health
 from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, allow_every_method, exception_to_problem, record_query_names, reject_unknown_query_parameters
 from registry.items.controllers import ItemsController
 from registry.logs import RequestLog
-from registry.runtime import tune_garbage_collector
 from registry.openapi import MsgspecStructSchemaPlugin, finish_openapi
+from registry.runtime import tune_garbage_collector
 from registry.security import add_security_headers
 from registry.settings import Settings
 from registry.spa import spa_router

@@ -9,10 +9,9 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Iterable, Mapping
-
-import msgspec
 from typing import Any
 
+import msgspec
 from sqlalchemy import Boolean, ColumnElement, Select, bindparam, false, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -195,7 +194,7 @@ class InReadersGroups(ColumnElement[bool]):
     On PostgreSQL `group_id = ANY(ARRAY(SELECT ...))`: the user's groups are looked up once per
     statement, and each record's grants are then one probe of their primary key. Written as
     `IN (SELECT ...)` inside the per-record grant lookup, PostgreSQL joined the memberships
-    again for every private record a list page met (a page cost it 111 µs against 97 µs, in
+    again for every private record a list page met (a page cost it 140 µs against 112 µs, in
     pgbench on the benchmark's data). SQLite runs an `IN (SELECT ...)` once per statement anyway.
     """
 

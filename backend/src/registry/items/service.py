@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from registry.access.roles import (
     DEFAULT_GENERAL_ACCESS,
     READER,
-    InReadersGroups,
     Decision,
+    InReadersGroups,
     Principal,
     Readability,
     evaluate,
