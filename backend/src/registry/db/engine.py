@@ -96,6 +96,12 @@ def _configure_sqlite_reader(dbapi_connection: Any, record: Any) -> None:
 
 
 _READ_ONLY = {"default_transaction_read_only": "on"}
+# The session settings of each of `_PostgresDriverPools`' pools.
+_DRIVER_SERVER_SETTINGS: dict[DriverRole, dict[str, str]] = {
+    "driver reader": _READ_ONLY,
+    "driver searcher": _READ_ONLY | {"plan_cache_mode": "force_custom_plan"},
+    "driver writer": {},
+}
 
 
 class _PostgresDriverPools:
@@ -112,7 +118,7 @@ class _PostgresDriverPools:
     def __init__(self, url: str) -> None:
         self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._pools: dict[str, asyncpg.Pool] = {}
-        self._checked_out = {"driver reader": 0, "driver searcher": 0, "driver writer": 0}
+        self._checked_out = dict.fromkeys(_DRIVER_SERVER_SETTINGS, 0)
         self._opening = asyncio.Lock()
 
     @contextlib.asynccontextmanager
@@ -137,17 +143,12 @@ class _PostgresDriverPools:
             async with self._opening:
                 pool = self._pools.get(role)
                 if pool is None:
-                    settings = {
-                        "driver reader": _READ_ONLY,
-                        "driver searcher": _READ_ONLY | {"plan_cache_mode": "force_custom_plan"},
-                        "driver writer": {},
-                    }[role]
                     pool = self._pools[role] = await asyncpg.create_pool(
                         self._dsn,
                         min_size=0,
                         max_size=POSTGRES_POOLS[role],
                         timeout=5,
-                        server_settings=settings,
+                        server_settings=_DRIVER_SERVER_SETTINGS[role],
                         init=_json_codecs,
                         reset=_nothing_to_reset,
                     )
@@ -179,7 +180,9 @@ class _Compiled:
     sql: str
     # Per positional parameter: its name, its value when the statement fixes it, its type's processor.
     parameters: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
+    # Per column its type's result processor; None when no column has one (decided once here,
+    # not on every call).
+    results: tuple[Callable[[Any], Any] | None, ...] | None
 
 
 class DriverQuery:
@@ -223,7 +226,7 @@ class DriverQuery:
                     (name, binds[name].effective_value, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
                     for name in sql.positiontup
                 ),
-                results=tuple(_result_processor(column.type, dialect) for column in self._columns),
+                results=_result_processors([_result_processor(column.type, dialect) for column in self._columns]),
             )
         return compiled
 
@@ -253,7 +256,7 @@ class DriverQuery:
             await driver.execute(compiled.sql, *arguments)
             records = []
         processors = compiled.results
-        if any(processors):
+        if processors is not None:
             records = [[value if process is None else process(value) for process, value in zip(processors, record)] for record in records]
         if not self.named_rows:
             return list(records)
@@ -284,6 +287,10 @@ def _constants_inline(statement: Executable, dialect: Dialect) -> Executable:
 # which these types' result processors would hand back unchanged: on PostgreSQL, skipping them
 # saves a Python call per value (a hundred per list page).
 _NATIVE_ON_ASYNCPG = (GUID, DateTimeUTC)
+
+
+def _result_processors(processors: list[Callable[[Any], Any] | None]) -> tuple[Callable[[Any], Any] | None, ...] | None:
+    return tuple(processors) if any(processors) else None
 
 
 def _result_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -210,9 +210,10 @@ async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_
     return _decide(principal, item_id, rows)
 
 
-async def _read_with_decision(db: Database, principal: Principal, item_id: uuid.UUID) -> tuple[Any, Decision]:
-    """`_load_with_decision` for a read on its own (fetch, permissions): on the driver directly."""
-    rows = await db.rows(ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username})
+async def _read_with_decision(source: Database | DriverTransaction, principal: Principal, item_id: uuid.UUID) -> tuple[Any, Decision]:
+    """`_load_with_decision` on the driver directly: a read on its own (fetch, permissions), or
+    in a driver transaction (update)."""
+    rows = await source.rows(ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username})
     return _decide(principal, item_id, rows)
 
 
@@ -291,7 +292,7 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
     Checks run in the contract's order: 404, 403, 428, 422, 412.
     """
     async with db.driver_write() as tx:
-        row, decision = _decide(principal, item_id, await tx.rows(ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username}))
+        row, decision = await _read_with_decision(tx, principal, item_id)
         if not decision.actions.edit:
             raise Forbidden(_REFUSALS["edit"])
         if if_match is None:
