@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
-from registry.access.roles import ALL_ITEM_ROLES, READER, GeneralRole, Principal, close_general, evaluate, readability, readable_where
+from registry.access.roles import ALL_ITEM_ROLES, READER, GeneralRole, Principal, close_general, evaluate, granted_groups, readability, readable_where
 from registry.db.engine import Database
 from registry.db.models import group_members, groups, item_group_roles, items, users
 
@@ -60,6 +60,7 @@ async def _check(db: Database, records_: list[dict], members: set[tuple[uuid.UUI
                 insert(items).values(
                     id=item_id, item_subtype=record["subtype"], item_category="X", owner=record["owner"], created_at=now, updated_at=now,
                     revision=1, data={}, display_name="p", sort_name="p", search_text="", general_roles=record["general"],
+                    granted_groups=granted_groups(record["grants"]),
                 )
             )
             for group_id, grant in record["grants"].items():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+import uuid
 import warnings
 from pathlib import Path
 
@@ -17,12 +20,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import TEST_DATABASE, Api
 from litestar.exceptions import LitestarDeprecationWarning
+from sqlalchemy import insert, select
 from support import FAKE_INDEX, Server, create_database, drop_database, free_port, in_process_settings, start_server, stop_server
 
 from registry.app import create_app
 from registry.db.engine import Database
-from registry.db.migrate import compare_type, objects_of
-from registry.db.models import Base
+from registry.db.migrate import compare_type, objects_of, upgrade
+from registry.db.models import Base, groups, item_group_roles, items, users
 from registry.settings import REPO_ROOT
 
 
@@ -34,6 +38,50 @@ async def test_migrations_match_the_models(db: Database) -> None:
 
     async with db.read() as conn:
         assert await conn.run_sync(differences) == []
+
+
+def test_migration_fills_granted_groups_from_the_grants() -> None:
+    """Records shared before `items.granted_groups` existed stay visible in lists: the migration
+    that adds it fills it from their grants (a grant of no role gives none)."""
+    url = create_database(TEST_DATABASE, f"registry_granted_{os.getpid()}")
+    shared, unshared = uuid.uuid4(), uuid.uuid4()
+    granting, empty = uuid.UUID(int=1), uuid.UUID(int=2)
+    now = datetime.datetime.now(datetime.UTC)
+
+    async def seed_at_0006() -> None:
+        db = Database(url)
+        try:
+            async with db.write() as conn:
+                await conn.execute(insert(users).values(username="owner", password_hash="-", display_name="o", email="o@example.org", roles=1, created_at=now))
+                await conn.execute(insert(groups), [{"id": g, "name": str(g), "description": "", "created_at": now} for g in (granting, empty)])
+                for item_id in (shared, unshared):
+                    # Only the columns revision 0006 has.
+                    await conn.execute(
+                        insert(items).values(
+                            id=item_id, item_subtype="STUDY", item_category="ACTIVITY", owner="owner", created_at=now, updated_at=now,
+                            revision=1, data={}, display_name="s", sort_name="s", search_text="", general_roles=0,
+                        )
+                    )
+                grants = [(shared, granting, 1), (shared, empty, 0), (unshared, empty, 0)]
+                await conn.execute(insert(item_group_roles), [{"item_id": i, "group_id": g, "roles": r} for i, g, r in grants])
+        finally:
+            await db.dispose()
+
+    async def granted() -> dict[uuid.UUID, list[uuid.UUID] | None]:
+        db = Database(url)
+        try:
+            async with db.read() as conn:
+                return {row.id: row.granted_groups for row in await conn.execute(select(items.c.id, items.c.granted_groups))}
+        finally:
+            await db.dispose()
+
+    try:
+        upgrade(url, "0006")
+        asyncio.run(seed_at_0006())
+        upgrade(url)
+        assert asyncio.run(granted()) == {shared: [granting], unshared: None}
+    finally:
+        drop_database(url)
 
 
 def test_health(anonymous: Api) -> None:

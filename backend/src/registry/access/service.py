@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from registry.access.roles import ITEM_ROLE_NAMES, Principal, item_role_names, item_roles_for_subtype
+from registry.access.roles import ITEM_ROLE_NAMES, Principal, granted_groups, item_role_names, item_roles_for_subtype
 from registry.access.schemas import AccessChange, AccessLog, AccessLogEntry, AccessSettings, AccessUpdate, Group, GroupCreate
 from registry.db.engine import Database
 from registry.db.models import group_members, groups, item_access_log, item_group_roles, items, users
@@ -81,12 +81,13 @@ async def put_access(db: Database, principal: Principal, item_id: uuid.UUID, bod
         await _validate(conn, row.item_subtype, change)
         old = await _settings(conn, item_id, row.owner, row.general_roles)
         general = _mask(list(change.general))
-        await conn.execute(update(items).where(items.c.id == item_id).values(general_roles=general))
+        grants = {group_id: _mask(list(names)) for group_id, names in change.groups.items()}
+        await conn.execute(update(items).where(items.c.id == item_id).values(general_roles=general, granted_groups=granted_groups(grants)))
         await conn.execute(delete(item_group_roles).where(item_group_roles.c.item_id == item_id))
-        if change.groups:
+        if grants:
             await conn.execute(
                 insert(item_group_roles),
-                [{"item_id": item_id, "group_id": group_id, "roles": _mask(list(names))} for group_id, names in change.groups.items()],
+                [{"item_id": item_id, "group_id": group_id, "roles": roles} for group_id, roles in grants.items()],
             )
         new = await _settings(conn, item_id, row.owner, general)
         await conn.execute(

@@ -7,14 +7,37 @@ import uuid
 from typing import Any
 
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Dialect, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 USERNAME = String(64)
 
 # Sorting by name compares code points on both databases: PostgreSQL's "C" collation and SQLite's
 # default BINARY both order UTF-8 bytes, so keyset cursors mean the same thing everywhere.
 SORT_NAME = String(256).with_variant(String(256, collation="C"), "postgresql")
+
+
+class GroupIds(TypeDecorator[list[uuid.UUID]]):
+    """A list of group ids: a `uuid[]` on PostgreSQL; on SQLite JSON text of the ids as 32 hex
+    digits (as `lower(hex(id))` writes the 16 bytes a GUID column holds there)."""
+
+    impl = JSON(none_as_null=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(ARRAY(UUID(as_uuid=True)) if dialect.name == "postgresql" else JSON(none_as_null=True))
+
+    def process_bind_param(self, value: list[uuid.UUID] | None, dialect: Dialect) -> Any:  # noqa: ANN401
+        if value is None or dialect.name == "postgresql":
+            return value
+        return [group_id.hex for group_id in value]
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[uuid.UUID] | None:  # noqa: ANN401
+        if value is None or dialect.name == "postgresql":
+            return value
+        return [uuid.UUID(digits) for digits in value]
 
 
 class Base(DeclarativeBase):
@@ -85,6 +108,9 @@ class Item(Base):
     search_text: Mapped[str] = mapped_column(Text)
     # Access settings: `general` item roles as a bit set of access.roles.ItemRole (as stored, not closed).
     general_roles: Mapped[int] = mapped_column(Integer)
+    # The groups item_group_roles grants some role on this record (NULL: none), written with
+    # them: what a list needs to know of them, on the record's own row (see access.roles.readable_where).
+    granted_groups: Mapped[list[uuid.UUID] | None] = mapped_column(GroupIds, nullable=True)
 
     __table_args__ = (
         Index("ix_items_created_at_id", "created_at", "id"),

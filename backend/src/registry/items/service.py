@@ -233,6 +233,11 @@ def _decide(principal: Principal, item_id: uuid.UUID, rows: Sequence[Any]) -> tu
 
 _ITEM_FIELD_COUNT = len(Item.__struct_fields__)
 _SUMMARY_FIELD_COUNT = len(Summary.__struct_fields__)
+# Where a list row holds its sort value (see list_query).
+_SORT_VALUE_AT = {
+    sort: Summary.__struct_fields__.index(column.key) if column.key in Summary.__struct_fields__ else _SUMMARY_FIELD_COUNT
+    for sort, column in SORT_COLUMNS.items()
+}
 
 
 def _item(row: Sequence[Any], **changes: Any) -> Item:
@@ -378,7 +383,9 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
     parameters. (The row count is part of the statement: see `DriverQuery`.)"""
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
-    statement = select(*_SUMMARY_COLUMNS, column.label("sort_value")).where(readable_where(kind))
+    # The sort value for the next page's cursor: a Summary field, or (the name's sort key) one more column.
+    sort_value = () if column.key in Summary.__struct_fields__ else (column.label("sort_value"),)
+    statement = select(*_SUMMARY_COLUMNS, *sort_value).where(readable_where(kind))
     if by_subtype:
         statement = statement.where(items.c.item_subtype == bindparam("subtype"))
     if by_owner:
@@ -390,7 +397,7 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
         bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
-    # Rows by position: Summary's fields, then the sort value.
+    # Rows by position: Summary's fields, then the sort value if it is not one of them.
     return DriverQuery(statement.order_by(*order).limit(rows), plan_per_call=by_text, named_rows=False)
 
 
@@ -425,7 +432,7 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
     )
     rows = await db.rows(statement, parameters)
     page, more = rows[: query.limit], len(rows) > query.limit
-    next_cursor = encode_cursor(query, page[-1][_SUMMARY_FIELD_COUNT], page[-1][0]) if more else None
+    next_cursor = encode_cursor(query, page[-1][_SORT_VALUE_AT[query.sort.lstrip("-")]], page[-1][0]) if more else None
     return ItemPage(
         items=[Summary(*row[:_SUMMARY_FIELD_COUNT]) for row in page],
         next_cursor=next_cursor,
