@@ -39,7 +39,7 @@ import msgspec
 from sqlalchemy import delete, select, text
 
 import seed as seeding
-from registry.db.engine import Database
+from registry.db.engine import PLANNED_PER_CALL_SETTINGS, Database
 from registry.db.migrate import upgrade
 from registry.db.models import item_history, items
 from registry.access.roles import READER, Readability
@@ -321,15 +321,22 @@ async def _query_plans(url: str, seeded: seeding.Seeded, cursors: dict[str, str]
     for term in seeded.search_terms:
         query = service.list_query("-created_at", Readability.GRANTED, False, False, True, False, rows=26)
         cases.append((f"search, q={term} (GET /items?q={term})", query, page | {"pattern": f"%{term}%"}))
+    only_mine = service.list_query("-created_at", Readability.GRANTED, False, True, False, False, rows=26)
+    cases.append(("only mine, for a user who owns nothing (GET /items?owner=…)", only_mine, page | {"owner": seeded.reader}))
     db = Database(url)
     sections = []
     try:
         async with db.read() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
             for title, query, parameters in cases:
+                # As the app's pools plan it.
+                settings = PLANNED_PER_CALL_SETTINGS if query.plan_per_call else {}
+                for name, value in settings.items():
+                    await driver.execute(f"SET {name} = '{value}'")
                 sql, arguments = query.sql_and_arguments(db.engine.dialect, parameters)
                 plan = await driver.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", *arguments)
                 sections.append(f"-- {title}\n" + "\n".join(row[0] for row in plan))
+                await driver.execute("RESET ALL")
     finally:
         await db.dispose()
     return "\n\n".join(sections) + "\n"
@@ -426,6 +433,8 @@ def measure_scale(kind: str, seeded: seeding.Seeded, token: str, cursors: dict[s
     for sort, cursor in cursors.items():
         loads.append(Load(f"sort {sort} first page", "app", [f"/api/v1/items?sort={sort}"], token=token))
         loads.append(Load(f"sort {sort} deep page", "app", [f"/api/v1/items?sort={sort}&cursor={cursor}"], token=token))
+    # "Only mine" for the reader, who owns nothing: the sort's index alone would read every record.
+    loads.append(Load("only mine, owning nothing", "app", [f"/api/v1/items?owner={seeded.reader}"], token=token))
     scale = {}
     for load in loads:
         figures = wrk(load, SCALE_DURATION, 1)

@@ -34,11 +34,13 @@ from litestar.testing import TestClient
 from sqlalchemy import insert, text
 from support import ADMIN_PASSWORD, create_database, drop_database, in_process_settings
 
+from registry.access.roles import Readability
 from registry.app import create_app
 from registry.auth.service import ensure_admin
 from registry.db.engine import Database
 from registry.db.migrate import upgrade
 from registry.db.models import sign_in_failures
+from registry.items.service import list_query
 from registry.settings import Settings
 
 API = "/api/v1"
@@ -250,6 +252,20 @@ def test_a_search_is_one_statement(world: World) -> None:
     assert len(page["items"]) == 25 and page["next_cursor"]
     statements = world.statements("viewer", "GET", "/items", params={"q": "drought"})
     _assert_count(statements, 1, "GET /items?q=drought")
+
+
+@pytest.mark.parametrize(
+    ("subtype", "owner", "text", "planned_per_call"),
+    [(False, False, False, False), (True, False, False, True), (False, True, False, True), (False, False, True, True), (True, True, True, True)],
+)
+def test_filtered_lists_are_planned_for_their_values(subtype: bool, owner: bool, text: bool, planned_per_call: bool) -> None:
+    """On PostgreSQL a prepared statement's generic plan is blind to its values: for "Only mine"
+    it walks the sort's index whatever the owner, and read all of a million records for one who
+    owns nothing (3.5 s against 1 ms planned for the owner). Filters and searches go to the
+    connections that plan each call; the unfiltered list keeps its generic plan."""
+    for sort in ("-created_at", "display_name"):
+        query = list_query(sort, Readability.GRANTED, subtype, owner, text, False, rows=26)
+        assert query.plan_per_call is planned_per_call, (sort, subtype, owner, text)
 
 
 @pytest.mark.parametrize("query", [{}, {"q": "drought"}, {"sort": "display_name", "limit": 10}])

@@ -398,7 +398,11 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
     # Rows by position: Summary's fields, then the sort value if it is not one of them.
-    return DriverQuery(statement.order_by(*order).limit(rows), plan_per_call=by_text, named_rows=False)
+    # Planned for its values when it filters: a generic plan walks the sort's index for "Only
+    # mine" whatever the owner, and for one who owns nothing it read all of a million records
+    # (3.5 s, where the owner's index answers in 1 ms).
+    filtered = by_subtype or by_owner or by_text
+    return DriverQuery(statement.order_by(*order).limit(rows), plan_per_call=filtered, named_rows=False)
 
 
 _LIKE_ESCAPE = "/"
