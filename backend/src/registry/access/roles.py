@@ -224,11 +224,10 @@ class GrantedToReadersGroups(ColumnElement[bool]):
 
     The user's groups are looked up once per statement; each record then costs a comparison of
     the short list on its own row, never a look-up in `item_group_roles`. That also keeps
-    PostgreSQL's estimate of a list's cost true: a look-up per record, even one rarely made
-    (only private records get there), is costed for every record, and made walking the sort's
-    index look fifteen times dearer than it is, so that a search for a term in 1 % of a million
-    records read and sorted all 10,000 of them instead of walking to the first 26 (5 s instead
-    of 20 ms)."""
+    PostgreSQL's estimates true: a look-up per record, though only private records get there,
+    is costed for every record (walking the sort's index through a million records: 10.3
+    million against 0.53 million), which steered searches away from the walk; and a search
+    reading its 1,700 matches took 87 ms with the look-up, 30 ms without."""
 
     inherit_cache = True
     type = Boolean()

@@ -2,11 +2,12 @@
 
 Whether a search walks the sort's index (a common term: the first matches come quickly) or reads
 the trigram index's matches and sorts them (a rare term) is the planner's choice, made from how
-many records it expects the term in. It counts the term in a sample of `search_text` values (the
-statistics' histogram): with the default 100 values a term in 1 % of records is found in none
-of them about as often as not, and the planner, expecting 100 matches where there are 10,000 in
-a million records, reads and sorts them all (5 s where walking the index took 20 ms). With 1,000
-values such a term is found about ten times, and the estimate holds.
+many records it expects to hold the term. It matches the term against a sample of `search_text`
+values (the statistics' histogram) and, finding none, expects 0.01 % of the records. With the
+default 100 values, a term in 1 % of the records (0.4 % of the shorter values PostgreSQL
+samples: it leaves out those over 1 KB) is found in none about two times in three, and the
+planner may read and sort all 11,000 matches of a million records rather than walk to the
+first 26. With 1,000 values such a term is found about four times, and the estimate holds.
 
 Revision ID: 0006
 Revises: 0005
