@@ -238,14 +238,15 @@ class GrantedToReadersGroups(ColumnElement[bool]):
         self.granted = granted
 
 
-def _readers_groups() -> Select[tuple[uuid.UUID]]:
-    return select(group_members.c.group_id).where(group_members.c.username == bindparam(READER))
+def _readers_groups(group_id: ColumnElement[Any] = group_members.c.group_id) -> Select[tuple[Any]]:
+    """The groups of the user the parameter READER names, as `group_id` gives each."""
+    return select(group_id).where(group_members.c.username == bindparam(READER))
 
 
 @compiles(GrantedToReadersGroups)
 def _granted_to_readers_groups(element: GrantedToReadersGroups, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLite keeps the list as JSON text of the ids' hex digits (models.GroupIds).
-    groups = select(func.lower(func.hex(group_members.c.group_id))).where(group_members.c.username == bindparam(READER))
+    groups = _readers_groups(func.lower(func.hex(group_members.c.group_id)))
     return f"EXISTS (SELECT 1 FROM json_each({compiler.process(element.granted, **kw)}) WHERE value IN ({compiler.process(groups, **kw)}))"
 
 

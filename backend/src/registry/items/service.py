@@ -233,7 +233,8 @@ def _decide(principal: Principal, item_id: uuid.UUID, rows: Sequence[Any]) -> tu
 
 _ITEM_FIELD_COUNT = len(Item.__struct_fields__)
 _SUMMARY_FIELD_COUNT = len(Summary.__struct_fields__)
-# Where a list row holds its sort value (see list_query).
+# Where a list row holds its sort value for the next page's cursor: a Summary field, or (the
+# name's sort key) one more column after them (see list_query).
 _SORT_VALUE_AT = {
     sort: Summary.__struct_fields__.index(column.key) if column.key in Summary.__struct_fields__ else _SUMMARY_FIELD_COUNT
     for sort, column in SORT_COLUMNS.items()
@@ -383,8 +384,8 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
     parameters. (The row count is part of the statement: see `DriverQuery`.)"""
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
-    # The sort value for the next page's cursor: a Summary field, or (the name's sort key) one more column.
-    sort_value = () if column.key in Summary.__struct_fields__ else (column.label("sort_value"),)
+    # Rows by position: Summary's fields, then the sort value if it is not one of them (_SORT_VALUE_AT).
+    sort_value = (column.label("sort_value"),) if _SORT_VALUE_AT[sort.lstrip("-")] == _SUMMARY_FIELD_COUNT else ()
     statement = select(*_SUMMARY_COLUMNS, *sort_value).where(readable_where(kind))
     if by_subtype:
         statement = statement.where(items.c.item_subtype == bindparam("subtype"))
@@ -397,7 +398,6 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
         bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
-    # Rows by position: Summary's fields, then the sort value if it is not one of them.
     # Planned for its values when it filters: a generic plan walks the sort's index for "Only
     # mine" whatever the owner, and for one who owns nothing it read all of a million records
     # (3.5 s, where the owner's index answers in 1 ms).
