@@ -15,15 +15,12 @@ from registry.access.controllers import AccessController, GroupsController
 from registry.datastore.controllers import FilesController
 from registry.datastore.storage import LocalFileStore
 from registry.auth.controllers import AccountsController, AuthController
-from registry.auth.tokens import BearerAuthMiddleware
 from registry.db.engine import Database
 from registry.health import health
-from registry.http import JSON_BODY_LIMIT, BodyLimitMiddleware, allow_every_method, exception_to_problem, record_query_names, reject_unknown_query_parameters
+from registry.http import JSON_BODY_LIMIT, ApiRequest, Edge, RequestChecks, exception_to_problem, record_query_names
 from registry.items.controllers import ItemsController
-from registry.logs import RequestLog
 from registry.openapi import MsgspecStructSchemaPlugin, finish_openapi
 from registry.runtime import tune_garbage_collector
-from registry.security import add_security_headers
 from registry.settings import Settings
 from registry.spa import spa_router
 
@@ -45,19 +42,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path=API_PREFIX,
         route_handlers=[AuthController, AccountsController, ItemsController, AccessController, GroupsController, FilesController, health],
-        before_request=reject_unknown_query_parameters,
         request_max_body_size=JSON_BODY_LIMIT,
+        request_class=ApiRequest,
+        middleware=[RequestChecks],
         security=[{"bearer": []}],
     )
     app = Litestar(
         route_handlers=[api, spa_router],
         lifespan=[database],
-        middleware=[
-            BodyLimitMiddleware,
-            BearerAuthMiddleware,
-        ],
         exception_handlers={Exception: exception_to_problem},
-        before_send=[add_security_headers, allow_every_method],
         plugins=[MsgspecStructSchemaPlugin()],
         openapi_config=OpenAPIConfig(
             title="Registry API",
@@ -76,6 +69,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return app
 
 
-def create_asgi_app() -> RequestLog:
-    """What the server runs: the application inside its request log."""
-    return RequestLog(create_app())
+def create_asgi_app() -> Edge:
+    """What the server runs: the application inside its edge (security headers, request log)."""
+    return Edge(create_app())

@@ -1,5 +1,5 @@
 """General-role requirements of routes: declared in a route's `opt`, checked by the
-authentication middleware (`auth.tokens.BearerAuthMiddleware`) as soon as the token is verified.
+token check (`auth.tokens.authenticate`) as soon as the token is verified.
 
 (Not Litestar guards: Litestar 2 hands every guard call a copy of the route handler, which cost
 a list page more than its access rule does in SQL.)

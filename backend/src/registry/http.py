@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from http import HTTPStatus
 from typing import Any, TypeVar
 
 import asyncpg.exceptions
 import msgspec
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
@@ -22,6 +24,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from registry import logs
+from registry.access.roles import Principal
+from registry.auth.tokens import authenticate
 from registry.errors import (
     BadRequest,
     FieldError,
@@ -33,6 +37,7 @@ from registry.errors import (
     field_errors_from_msgspec,
     join_path,
 )
+from registry.security import add_security_headers
 
 log = logs.log
 
@@ -40,6 +45,16 @@ T = TypeVar("T")
 
 JSON_BODY_LIMIT = 1024 * 1024
 PROBLEM_JSON = "application/problem+json"
+
+
+class ApiRequest(Request[Principal, Any, Any]):
+    """The request class of every API route: `user` is the signed-in Principal (set by
+    `auth.tokens.authenticate`; absent on the routes that need no token).
+
+    A class of its own rather than the subscripted `Request[Principal, Any, Any]`: Litestar checks
+    each handler argument with `isinstance` against its annotation, and against a subscripted
+    generic that check raises and recovers on every request.
+    """
 
 
 async def read_body(request: Request[Any, Any, Any]) -> bytes:
@@ -124,11 +139,15 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-class BodyLimitMiddleware:
-    """413 from Content-Length before anything else (authentication included) looks at the request.
+class RequestChecks:
+    """What every API request passes before its handler, in this order: the body limit (413,
+    from Content-Length, before anything else looks at the request), the token and the route's
+    general role (`auth.tokens.authenticate`: 401, 403), and the query parameters (422).
 
     JSON routes take 1 MiB; a route whose `opt` has `body_limit="files"` takes up to the file
-    size limit of the settings (and counts the bytes as they stream, as Content-Length may be absent).
+    size limit of the settings (and counts the bytes as they stream, as Content-Length may be
+    absent). One middleware rather than one per check and a `before_request` hook: each layer
+    costs every request.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -139,10 +158,13 @@ class BodyLimitMiddleware:
             limit = JSON_BODY_LIMIT
             if scope["route_handler"].opt.get("body_limit") == "files":
                 limit = scope["app"].state.settings.max_file_size
-            length = dict(scope["headers"]).get(b"content-length", b"")
+            length = next((value for name, value in scope["headers"] if name == b"content-length"), b"")
             if length.isdigit() and int(length) > limit:
                 await _send_problem(send, PayloadTooLarge(f"The body is larger than {limit} bytes. Send less data in one request."))
                 return
+            authenticate(scope)
+            if scope["query_string"]:
+                _check_query_parameters(scope)
         await self.app(scope, receive, send)
 
 
@@ -155,15 +177,14 @@ async def _send_problem(send: Send, error: RegistryError) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
-    """`before_request` hook: a query parameter the route does not declare is a 422, as is a
-    repeated one or one holding U+0000 (which no database stores in text)."""
-    if not request.scope["query_string"]:
-        return
-    allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
+def _check_query_parameters(scope: Scope) -> None:
+    """A query parameter the route does not declare is a 422, as is a repeated one or one
+    holding U+0000 (which no database stores in text)."""
+    allowed: frozenset[str] = scope["route_handler"].opt.get("query_names", frozenset())
     seen: set[str] = set()
     errors: list[FieldError] = []
-    for name, value in request.query_params.multi_items():
+    # Parsed as the handler's parameters will be (Litestar keeps the result for them).
+    for name, value in ASGIConnection(scope).query_params.multi_items():
         if name not in allowed:
             errors.append(FieldError(name, "Unknown query parameter: remove it."))
         elif name in seen:
@@ -176,7 +197,7 @@ async def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> No
 
 
 def record_query_names(route_handlers: list[tuple[BaseRouteHandler, Any]]) -> None:
-    """Store each route's declared query parameter names in its `opt`, for the hook above."""
+    """Store each route's declared query parameter names in its `opt`, for `RequestChecks`."""
     for handler, kwargs_model in route_handlers:
         handler.opt["query_names"] = frozenset(p.field_alias for p in kwargs_model.expected_query_params)
 
@@ -256,12 +277,42 @@ def _database_unreachable(exc: Exception) -> bool:
     return False
 
 
-async def allow_every_method(message: Message, scope: Scope) -> None:
-    """`before_send` hook: the `Allow` of Litestar's automatic OPTIONS answer names every method of
-    the path. (Litestar 2 lists only those of the first handler registered for a path:
+class Edge:
+    """What wraps the whole application, so that it sees every answer (routing errors included):
+    the security headers (`security.add_security_headers`), the `Allow` of automatic OPTIONS
+    answers, and the request's log line. One ASGI layer rather than Litestar's `before_send`
+    hooks and a log middleware of its own: each layer costs every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_from_edge(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                add_security_headers(message, scope)
+                if scope["method"] == "OPTIONS" and status == 204:
+                    _allow_every_method(message, scope)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_from_edge)
+        finally:
+            logs.request(scope, status, started)
+
+
+def _allow_every_method(message: Message, scope: Scope) -> None:
+    """The `Allow` of Litestar's automatic OPTIONS answer names every method of the path.
+    (Litestar 2 lists only those of the first handler registered for a path:
     litestar-org/litestar#4169, fixed in 3.0.)"""
-    if message["type"] != "http.response.start" or scope["type"] != "http" or scope["method"] != "OPTIONS" or message["status"] != 204:
-        return
     template = scope.get("path_template")
     methods = next((route.methods for route in scope["litestar_app"].routes if isinstance(route, HTTPRoute) and route.path_format == template), None)
     if methods:

@@ -40,11 +40,9 @@ _API_HEADERS = [
 _API_DOCS_HEADERS = [*_APP_HEADERS[:-1], (b"content-security-policy", API_DOCS_POLICY.encode())]
 
 
-async def add_security_headers(message: Message, scope: Scope) -> None:
-    """`before_send` hook: it sees every response, routing errors included. Its headers replace
-    any of the same name."""
-    if message["type"] != "http.response.start":
-        return
+def add_security_headers(message: Message, scope: Scope) -> None:
+    """Onto a response's start (`http.Edge` calls it for every response, routing errors
+    included). Its headers replace any of the same name."""
     path = scope["path"]
     ours = _API_HEADERS if path.startswith("/api/") else _API_DOCS_HEADERS if path.startswith("/schema/swagger") else _APP_HEADERS
     message["headers"] = [header for header in message.get("headers", ()) if bytes(header[0]).lower() not in _NAMES] + ours

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, PathParameter
 
 from registry.access import service
-from registry.access.roles import GeneralRole, Principal
+from registry.access.roles import GeneralRole
 from registry.access.schemas import AccessLog, AccessSettings, AccessUpdate, Group, GroupCreate
 from registry.guards import requires
-from registry.http import documents_body, problems, read_body, read_json
+from registry.http import ApiRequest, documents_body, problems, read_body, read_json
 from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
@@ -24,7 +24,7 @@ class AccessController(Controller):
     tags = ["access"]
 
     @get("/access", responses=problems(401, 403, 404), summary="A record's access settings (item admins)")
-    async def get_access(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> AccessSettings:
+    async def get_access(self, item_id: ItemId, request: ApiRequest, state: State) -> AccessSettings:
         async with state.db.read() as conn:
             return await service.get_access(conn, request.user, parse_item_id(item_id))
 
@@ -34,12 +34,12 @@ class AccessController(Controller):
         responses=problems(400, 401, 403, 404, 413),
         summary="Replace a record's access settings (item admins); takes effect on the next request",
     )
-    async def put_access(self, request: Request[Principal, Any, Any], item_id: ItemId, state: State) -> AccessSettings:
+    async def put_access(self, request: ApiRequest, item_id: ItemId, state: State) -> AccessSettings:
         body = await read_body(request)
         return await service.put_access(state.db, request.user, parse_item_id(item_id), body)
 
     @get("/access-log", responses=problems(401, 403, 404), summary="Every change of a record's access settings, newest first")
-    async def access_log(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> AccessLog:
+    async def access_log(self, item_id: ItemId, request: ApiRequest, state: State) -> AccessLog:
         async with state.db.read() as conn:
             return await service.access_log(conn, request.user, parse_item_id(item_id))
 
@@ -59,7 +59,7 @@ class GroupsController(Controller):
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a group (registry-admin)",
     )
-    async def create_group(self, request: Request[Any, Any, Any], state: State) -> Group:
+    async def create_group(self, request: ApiRequest, state: State) -> Group:
         return await service.create_group(state.db, await read_json(request, GroupCreate))
 
     @put(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
 
-from registry.access.roles import GeneralRole, Principal
+from registry.access.roles import GeneralRole
 from registry.auth import service
 from registry.auth.schemas import Me, TokenRequest, TokenResponse, User, UserCreate
 from registry.auth.tokens import issue_token
 from registry.guards import requires
-from registry.http import documents_body, problems, read_json
+from registry.http import ApiRequest, documents_body, problems, read_json
 
 
 class AuthController(Controller):
@@ -27,7 +25,7 @@ class AuthController(Controller):
         responses=problems(400, 401, 413, 429),
         summary="Sign in: exchange a username and password for a bearer token",
     )
-    async def token(self, request: Request[Any, Any, Any], state: State) -> TokenResponse:
+    async def token(self, request: ApiRequest, state: State) -> TokenResponse:
         credentials = await read_json(request, TokenRequest)
         address = request.client.host if request.client else "unknown"
         principal = await service.authenticate(state.db, state.settings, credentials.username, credentials.password, address)
@@ -39,7 +37,7 @@ class AccountsController(Controller):
     tags = ["accounts"]
 
     @get("/me", responses=problems(401), summary="The signed-in user, with general roles (implied ones included) and groups")
-    async def me(self, request: Request[Principal, Any, Any], state: State) -> Me:
+    async def me(self, request: ApiRequest, state: State) -> Me:
         async with state.db.read() as conn:
             return await service.me(conn, request.user.username)
 
@@ -55,5 +53,5 @@ class AccountsController(Controller):
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a user (registry-admin)",
     )
-    async def create_user(self, request: Request[Any, Any, Any], state: State) -> User:
+    async def create_user(self, request: ApiRequest, state: State) -> User:
         return await service.create_user(state.db, await read_json(request, UserCreate))

@@ -1,4 +1,4 @@
-"""Signed, expiring bearer tokens (JWT, HS256) and the middleware that checks them."""
+"""Signed, expiring bearer tokens (JWT, HS256), and the check of each request's token."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import jwt
 from litestar.connection import ASGIConnection
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Scope
 
 from registry.access.roles import GENERAL_ROLE_NAMES, GeneralRole, Principal, general_role_names
 from registry.errors import NotAuthenticated
@@ -57,41 +57,33 @@ DOWNLOAD_COOKIE = "registry_token"
 
 
 def _needs_token(scope: Scope, opt: dict[str, Any]) -> bool:
-    """Every request but: routes whose `opt` says `exclude_from_auth`, the API documentation
-    under /schema, and OPTIONS (the automatic answer naming a path's methods reveals nothing)."""
-    return scope["type"] == "http" and scope["method"] != "OPTIONS" and not opt.get("exclude_from_auth") and not scope["path"].startswith("/schema")
+    """Every API request but: routes whose `opt` says `exclude_from_auth`, and OPTIONS (the
+    automatic answer naming a path's methods reveals nothing)."""
+    return scope["method"] != "OPTIONS" and not opt.get("exclude_from_auth")
 
 
-class BearerAuthMiddleware:
+def authenticate(scope: Scope) -> None:
     """A valid bearer token where one is needed (`_needs_token`), then the general role the
-    route's `opt` requires (`guards.requires`). Sets `scope["user"]` to the Principal.
+    route's `opt` requires (`guards.requires`); sets `scope["user"]` to the Principal. Called by
+    `http.RequestChecks` for every routed request.
 
     File downloads also take the token from the `registry_token` cookie, so that a plain link
     can stream a file of any size to disk (and resume it). The web app sets that cookie
     `SameSite=Strict` on the files path, and only these GET routes read it.
 
-    Plain ASGI, reading the raw headers: every API request passes here, and Litestar's
-    authentication middleware (a connection object, every header decoded into a multidict)
-    cost a tenth of a record fetch.
+    Reads the raw headers: every API request passes here, and Litestar's authentication
+    middleware (a connection object, every header decoded into a multidict) cost a tenth of a
+    record fetch.
     """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        opt = scope["route_handler"].opt
-        if _needs_token(scope, opt):
-            principal, token = self._authenticate(scope, opt)
-            check_required_role(principal, opt)
-            scope["user"], scope["auth"] = principal, token
-        await self.app(scope, receive, send)
-
-    @staticmethod
-    def _authenticate(scope: Scope, opt: dict[str, Any]) -> tuple[Principal, str]:
-        header = next((value.decode("latin-1") for name, value in scope["headers"] if name.lower() == b"authorization"), "")
-        if not header and opt.get("cookie_auth") and scope["method"] == "GET":
-            header = f"Bearer {ASGIConnection(scope).cookies.get(DOWNLOAD_COOKIE, '')}"
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("Sign in first: send `Authorization: Bearer <token>` from POST /api/v1/auth/token.")
-        return verify_token(scope["litestar_app"].state.settings.secret_key, token.strip()), token.strip()
+    opt = scope["route_handler"].opt
+    if not _needs_token(scope, opt):
+        return
+    header = next((value.decode("latin-1") for name, value in scope["headers"] if name.lower() == b"authorization"), "")
+    if not header and opt.get("cookie_auth") and scope["method"] == "GET":
+        header = f"Bearer {ASGIConnection(scope).cookies.get(DOWNLOAD_COOKIE, '')}"
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <token>` from POST /api/v1/auth/token.")
+    principal = verify_token(scope["litestar_app"].state.settings.secret_key, token.strip())
+    check_required_role(principal, opt)
+    scope["user"] = principal

@@ -5,21 +5,20 @@ from __future__ import annotations
 import re
 from http import HTTPStatus
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
-from litestar import Controller, Request, Response, delete, get, put
+from litestar import Controller, Response, delete, get, put
 from litestar.datastructures import ResponseHeader, State
 from litestar.openapi import ResponseSpec
 from litestar.params import Body, HeaderParameter, PathParameter
 from litestar.response import Stream
 
-from registry.access.roles import Principal
 from registry.datastore import service
 from registry.datastore.paths import MAX_PATH_LENGTH, PATH_PATTERN, FilePath
 from registry.datastore.schemas import FileInfo, FileList, FileLog
 from registry.errors import RegistryError
-from registry.http import documents_body, problems
+from registry.http import ApiRequest, documents_body, problems
 from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
@@ -45,7 +44,7 @@ class RangeNotSatisfiable(RegistryError):
     status = HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE
 
 
-def _file_path(request: Request[Any, Any, Any], item_id: str) -> FilePath:
+def _file_path(request: ApiRequest, item_id: str) -> FilePath:
     return FilePath(request.scope["raw_path"], f"/api/v1/items/{item_id}/files/")
 
 
@@ -70,12 +69,12 @@ class FilesController(Controller):
     tags = ["datastore"]
 
     @get("/files", responses=problems(401, 403, 404), summary="A dataset's files, sorted by path")
-    async def list_files(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> FileList:
+    async def list_files(self, item_id: ItemId, request: ApiRequest, state: State) -> FileList:
         async with state.db.read() as conn:
             return await service.list_files(conn, request.user, parse_item_id(item_id))
 
     @get("/file-log", responses=problems(401, 403, 404), summary="Every change of a dataset's files, newest first")
-    async def file_log(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> FileLog:
+    async def file_log(self, item_id: ItemId, request: ApiRequest, state: State) -> FileLog:
         async with state.db.read() as conn:
             return await service.file_log(conn, request.user, parse_item_id(item_id))
 
@@ -95,7 +94,7 @@ class FilesController(Controller):
     )
     async def upload(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         item_id: ItemId,
         file_path: FilePathParameter,
         state: State,
@@ -127,7 +126,7 @@ class FilesController(Controller):
     )
     async def download(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         item_id: ItemId,
         file_path: FilePathParameter,
         state: State,
@@ -152,7 +151,7 @@ class FilesController(Controller):
         return Stream(chunks, status_code=206 if byte_range else 200, media_type="application/octet-stream", headers=headers)
 
     @delete("/files/{file_path:path}", status_code=204, responses=problems(401, 403, 404), summary="Delete a file")
-    async def delete_file(self, request: Request[Principal, Any, Any], item_id: ItemId, file_path: FilePathParameter, state: State) -> None:
+    async def delete_file(self, request: ApiRequest, item_id: ItemId, file_path: FilePathParameter, state: State) -> None:
         await service.delete_file(state.db, state.files, request.user, parse_item_id(item_id), _file_path(request, item_id))
 
 

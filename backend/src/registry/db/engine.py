@@ -101,7 +101,11 @@ _READ_ONLY = {"default_transaction_read_only": "on"}
 # (4, for spinning disks) PostgreSQL walked 20,000 records in sort order for a term in 0.2 % of
 # a million (76 ms) rather than read the 1,700 that hold it (30 ms).
 PLANNED_PER_CALL_SETTINGS = {"plan_cache_mode": "force_custom_plan", "random_page_cost": "1.1"}
-# The session settings of each of `_PostgresDriverPools`' pools.
+# The session settings of each driver pool (`_DriverPool`). "driver reader" serves most reads;
+# "driver planner" plans each query for its values (see `DriverQuery.plan_per_call`); "driver
+# writer" runs the statements that need no transaction around them. Reader and planner
+# connections are read-only and in autocommit mode, and nothing changes their session: nothing
+# needs resetting when one comes back.
 _DRIVER_SERVER_SETTINGS: dict[DriverRole, dict[str, str]] = {
     "driver reader": _READ_ONLY,
     "driver planner": _READ_ONLY | PLANNED_PER_CALL_SETTINGS,
@@ -109,59 +113,126 @@ _DRIVER_SERVER_SETTINGS: dict[DriverRole, dict[str, str]] = {
 }
 
 
-class _PostgresDriverPools:
-    """PostgreSQL: asyncpg's own pools for `Database.rows`, the hottest reads. Checking a
-    connection out of SQLAlchemy's pool and back costs a fifth of a record fetch; asyncpg's pool,
-    told there is nothing to reset (the connections are read-only and in autocommit mode, and
-    nothing changes their session), costs a fraction of that and no round trip.
+class _DriverPool:
+    """PostgreSQL: a fixed number of the driver's own connections of one role (see
+    `_DRIVER_SERVER_SETTINGS`), for `Database.rows`, the hottest reads, and
+    `Database.execute_alone`. Checking a connection out of SQLAlchemy's pool and back cost a fifth
+    of a record fetch. Connections are handed out last in, first out, and open on first use,
+    inside the server's event loop.
 
-    "driver reader" serves most queries; "driver planner" plans each query for its values
-    (see `DriverQuery.plan_per_call`); "driver writer" runs the statements that need no
-    transaction around them (`Database.execute_alone`). Opened on first use, inside the
-    server's event loop."""
+    asyncpg's own pool costs a tenth of a record fetch per use: it returns a connection through
+    `asyncio.shield` (a task per call), inside a timeout scope even without a timeout, and bounds
+    a wait with `asyncio.wait_for`. Here a free connection is taken and given back with no await
+    at all; only a request that finds every connection busy waits (up to POOL_TIMEOUT), in line.
 
-    def __init__(self, url: str) -> None:
-        self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self._pools: dict[str, asyncpg.Pool] = {}
-        self._checked_out = dict.fromkeys(_DRIVER_SERVER_SETTINGS, 0)
-        self._opening = asyncio.Lock()
+    A connection that comes back after anything but a finished statement or an error the server
+    reported (a lost server, a request cancelled mid-answer) is never handed out again: it is
+    closed, and its place opened afresh on demand. So is one found closed while it sat idle.
+    """
 
-    @contextlib.asynccontextmanager
-    async def connection(self, role: DriverRole) -> AsyncIterator[asyncpg.Connection]:
-        pool = await self._pool(role)
-        # The wait for a connection is bounded, but only when there is one to wait for: asyncpg
-        # bounds it with `asyncio.wait_for` (a task, a shield and a timer per call, a tenth of a
-        # fetch), while a free connection is handed out at once (or opened, within its own
-        # connect timeout).
-        timeout = POOL_TIMEOUT if self._checked_out[role] >= POSTGRES_POOLS[role] else None
-        # asyncpg's pool drops a connection that comes back closed or broken.
-        async with pool.acquire(timeout=timeout) as driver:
-            self._checked_out[role] += 1
-            try:
-                yield driver
-            finally:
-                self._checked_out[role] -= 1
+    def __init__(self, dsn: str, size: int, server_settings: dict[str, str]) -> None:
+        self._dsn = dsn
+        self._size = size
+        self._server_settings = server_settings
+        self._idle: list[asyncpg.Connection] = []
+        # Connections open, being opened, or promised to a waiter.
+        self._places_taken = 0
+        # Each resolves to a connection, or to None: a place is free, open a connection in it.
+        self._waiters: collections.deque[asyncio.Future[asyncpg.Connection | None]] = collections.deque()
+        self._closing: set[asyncio.Task[None]] = set()
 
-    async def _pool(self, role: DriverRole) -> asyncpg.Pool:
-        pool = self._pools.get(role)
-        if pool is None:
-            async with self._opening:
-                pool = self._pools.get(role)
-                if pool is None:
-                    pool = self._pools[role] = await asyncpg.create_pool(
-                        self._dsn,
-                        min_size=0,
-                        max_size=POSTGRES_POOLS[role],
-                        timeout=5,
-                        server_settings=_DRIVER_SERVER_SETTINGS[role],
-                        init=_json_codecs,
-                        reset=_nothing_to_reset,
-                    )
-        return pool
+    async def send(self, db: Database, query: DriverQuery, parameters: Mapping[str, Any], *, fetch: bool) -> list[Any]:
+        """`query` on one of the pool's connections (see `DriverQuery._send`)."""
+        driver = await self._acquire()
+        try:
+            rows = await query._send(db, driver, parameters, fetch=fetch)
+        except asyncpg.PostgresError:
+            # The server refused the statement and answered: the connection is as good as before.
+            self._release(driver)
+            raise
+        except BaseException:
+            self._discard(driver)
+            raise
+        self._release(driver)
+        return rows
+
+    async def _acquire(self) -> asyncpg.Connection:
+        while self._idle:
+            driver = self._idle.pop()
+            if not driver.is_closed():
+                return driver
+            self._places_taken -= 1
+        if self._places_taken < self._size:
+            self._places_taken += 1
+            return await self._open()
+        waiter: asyncio.Future[asyncpg.Connection | None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            async with asyncio.timeout(POOL_TIMEOUT):
+                driver = await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                # Handed a connection or a place just as the wait ended: pass it on.
+                handed = waiter.result()
+                if handed is None:
+                    self._free_place()
+                else:
+                    self._hand_over(handed)
+            raise
+        return driver if driver is not None else await self._open()
+
+    async def _open(self) -> asyncpg.Connection:
+        """A new connection in a place already taken (given up again if it cannot be opened)."""
+        try:
+            driver = await asyncpg.connect(self._dsn, timeout=5, server_settings=self._server_settings)
+            await _json_codecs(driver)
+        except BaseException:
+            self._free_place()
+            raise
+        return driver
+
+    def _release(self, driver: asyncpg.Connection) -> None:
+        if driver.is_closed():
+            self._free_place()
+        else:
+            self._hand_over(driver)
+
+    def _discard(self, driver: asyncpg.Connection) -> None:
+        """Closed in the background, its place freed once it is: a statement cancelled midway
+        is first cancelled on the server (asyncpg sends the request), not left running there."""
+        closing = asyncio.get_running_loop().create_task(self._close(driver))
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+
+    async def _close(self, driver: asyncpg.Connection) -> None:
+        try:
+            await driver.close(timeout=5)
+        except Exception:  # noqa: BLE001 - a connection that cannot close politely is cut off
+            driver.terminate()
+        finally:
+            self._free_place()
+
+    def _free_place(self) -> None:
+        self._places_taken -= 1
+        self._hand_over(None)
+
+    def _hand_over(self, driver: asyncpg.Connection | None) -> None:
+        """A connection (or, for None, a free place) to the longest waiter still waiting."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                if driver is None:
+                    self._places_taken += 1
+                waiter.set_result(driver)
+                return
+        if driver is not None:
+            self._idle.append(driver)
 
     async def close(self) -> None:
-        for pool in self._pools.values():
-            await pool.close()
+        idle, self._idle = self._idle, []
+        for driver in idle:
+            await driver.close()
+        await asyncio.gather(*self._closing)
 
 
 async def _json_codecs(conn: asyncpg.Connection) -> None:
@@ -169,10 +240,6 @@ async def _json_codecs(conn: asyncpg.Connection) -> None:
     type's bind processor made of them (`DriverQuery` applies it), read decoded by the driver."""
     for name in ("json", "jsonb"):
         await conn.set_type_codec(name, schema="pg_catalog", encoder=str, decoder=msgspec.json.decode, format="text")
-
-
-async def _nothing_to_reset(_conn: asyncpg.Connection) -> None:
-    return None
 
 
 StatementObserver = Callable[[str, Any], None]
@@ -321,7 +388,7 @@ class DriverTransaction:
 
 class Database:
     """Owns the engines: one for reads (autocommit) and one for write transactions; on
-    PostgreSQL also asyncpg's own pools for `rows` (see `_PostgresDriverPools`).
+    PostgreSQL also pools of the driver's own connections for `rows` (see `_DriverPool`).
 
     SQLite has one writer at a time, and pooled connections racing for its lock wait far longer
     than a queue in this process does: every write transaction goes through one dedicated
@@ -333,7 +400,10 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = create_engine(url, role="reader")
         self.write_engine = create_engine(url, role="writer")
-        self._driver_pools = None if self.is_sqlite else _PostgresDriverPools(url)
+        self._driver_pools: dict[DriverRole, _DriverPool] = {}
+        if not self.is_sqlite:
+            dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+            self._driver_pools = {role: _DriverPool(dsn, POSTGRES_POOLS[role], settings) for role, settings in _DRIVER_SERVER_SETTINGS.items()}
         self._write_turn = asyncio.Lock() if self.is_sqlite else None
         # Called with every statement sent (its SQL and the driver connection), whichever way.
         self.statement_observers: list[StatementObserver] = []
@@ -356,9 +426,8 @@ class Database:
 
     async def rows(self, query: DriverQuery, parameters: Mapping[str, Any]) -> list[Any]:
         """The rows of `query` (named tuples), read on a pooled read connection's driver."""
-        if self._driver_pools is not None:
-            async with self._driver_pools.connection("driver planner" if query.plan_per_call else "driver reader") as driver:
-                return await query._send(self, driver, parameters, fetch=True)
+        if self._driver_pools:
+            return await self._driver_pools["driver planner" if query.plan_per_call else "driver reader"].send(self, query, parameters, fetch=True)
         # SQLite plans every statement anew: one read pool serves every query.
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
@@ -403,14 +472,12 @@ class Database:
     async def execute_alone(self, query: DriverQuery, parameters: Mapping[str, Any]) -> None:
         """One statement that needs no transaction around it (it is atomic on its own): on
         PostgreSQL committed by itself, without BEGIN and COMMIT, on the "driver writer" pool
-        (see `_PostgresDriverPools`); on SQLite through the one writer."""
+        (see `_DriverPool`); on SQLite through the one writer."""
         if self.is_sqlite:
             async with self.driver_write() as tx:
                 await tx.execute(query, parameters)
             return
-        assert self._driver_pools is not None
-        async with self._driver_pools.connection("driver writer") as driver:
-            await query._send(self, driver, parameters, fetch=False)
+        await self._driver_pools["driver writer"].send(self, query, parameters, fetch=False)
 
     def _turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """SQLite's writes take turns in this process (see the class); PostgreSQL's need not."""
@@ -425,5 +492,5 @@ class Database:
     async def dispose(self) -> None:
         for engine in self.engines:
             await engine.dispose()
-        if self._driver_pools is not None:
-            await self._driver_pools.close()
+        for pool in self._driver_pools.values():
+            await pool.close()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, post, put
+from litestar import Controller, MediaType, Response, get, post, put
 from litestar.datastructures import ResponseHeader, State
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
-from registry.access.roles import GeneralRole, Principal
+from registry.access.roles import GeneralRole
 from registry.db.engine import UNIQUE_VIOLATIONS
 from registry.errors import FieldError, ValidationFailed
 from registry.guards import requires
-from registry.http import decode_json, documents_body, problems, read_body
+from registry.http import ApiRequest, decode_json, documents_body, problems, read_body
 from registry.items import service
 from registry.items.idempotency import KEY_PATTERN, IdempotencyClaim
 from registry.items.schemas import (
@@ -73,7 +73,7 @@ class ItemsController(Controller):
     )
     async def create(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
         idempotency_key: Annotated[
             str | None,
@@ -112,7 +112,7 @@ class ItemsController(Controller):
     )
     async def update(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         item_id: ItemId,
         state: State,
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='The ETag you read, e.g. "3". Without it the answer is 428.')] = None,
@@ -122,22 +122,22 @@ class ItemsController(Controller):
         return _with_etag(item)
 
     @get("/items/{item_id:str}/history", responses=problems(401, 403, 404), summary="Every revision of a record, newest first")
-    async def history(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> History:
+    async def history(self, item_id: ItemId, request: ApiRequest, state: State) -> History:
         async with state.db.read() as conn:
             return await service.history(conn, request.user, service.parse_item_id(item_id))
 
     @get("/items/{item_id:str}", responses=problems(401, 403, 404), response_headers=[ETAG], summary="One record")
-    async def fetch(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> Response[Item]:
+    async def fetch(self, item_id: ItemId, request: ApiRequest, state: State) -> Response[Item]:
         return _with_etag(await service.get_item(state.db, request.user, service.parse_item_id(item_id)))
 
     @get("/items/{item_id:str}/permissions", responses=problems(401, 404), summary="What the signed-in user may do with a record")
-    async def permissions(self, item_id: ItemId, request: Request[Principal, Any, Any], state: State) -> Permissions:
+    async def permissions(self, item_id: ItemId, request: ApiRequest, state: State) -> Permissions:
         return await service.permissions(state.db, request.user, service.parse_item_id(item_id))
 
     @get("/items", opt=requires(GeneralRole.READ), responses=problems(401, 403), summary="Explore the records you may view")
     async def explore(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
         # The enum and the pattern are documentation: the checks below name the parameter in a 422.
         subtype: Annotated[str | None, QueryParameter(description="Only records of this subtype.", schema_extra={"enum": list(SUBTYPES)})] = None,
