@@ -5,6 +5,7 @@ the server's maintenance database; none reads or writes a table."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -27,6 +28,15 @@ async def database() -> AsyncIterator[Database]:
     await database.dispose()
 
 
+@contextlib.asynccontextmanager
+async def _pool(size: int) -> AsyncIterator[_DriverPool]:
+    pool = _DriverPool(POSTGRES_URL, size, {})
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
 async def _pid(pool: _DriverPool, database: Database, seconds: float = 0) -> int:
     rows = await pool.send(database, SLEEP_THEN_PID, {"seconds": seconds}, fetch=True)
     return rows[0].pid
@@ -41,19 +51,15 @@ async def _backends(pids: set[int]) -> set[int]:
 
 
 async def test_callers_beyond_its_size_wait_in_line_and_are_all_served_on_its_connections(database: Database) -> None:
-    pool = _DriverPool(POSTGRES_URL, 2, {})
-    try:
+    async with _pool(2) as pool:
         pids = await asyncio.gather(*(_pid(pool, database, 0.05) for _ in range(8)))
         assert len(set(pids)) == 2
         assert set(await asyncio.gather(*(_pid(pool, database) for _ in range(4)))) == set(pids)
-    finally:
-        await pool.close()
 
 
 async def test_a_wait_beyond_the_pool_timeout_fails_and_the_pool_serves_on(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "POOL_TIMEOUT", 0.2)
-    pool = _DriverPool(POSTGRES_URL, 1, {})
-    try:
+    async with _pool(1) as pool:
         busy = asyncio.create_task(_pid(pool, database, 1))
         await asyncio.sleep(0.1)
         # TimeoutError is an OSError: the app answers it with 503 (`http._database_unreachable`).
@@ -61,24 +67,18 @@ async def test_a_wait_beyond_the_pool_timeout_fails_and_the_pool_serves_on(datab
             await _pid(pool, database)
         first = await busy
         assert await _pid(pool, database) == first
-    finally:
-        await pool.close()
 
 
 async def test_an_error_the_server_reports_keeps_the_connection(database: Database) -> None:
-    pool = _DriverPool(POSTGRES_URL, 1, {})
-    try:
+    async with _pool(1) as pool:
         before = await _pid(pool, database)
         with pytest.raises(asyncpg.InvalidTextRepresentationError):
             await pool.send(database, AS_NUMBER, {"text": "not a number"}, fetch=True)
         assert await _pid(pool, database) == before
-    finally:
-        await pool.close()
 
 
 async def test_a_connection_cancelled_mid_statement_is_closed_and_replaced(database: Database) -> None:
-    pool = _DriverPool(POSTGRES_URL, 1, {})
-    try:
+    async with _pool(1) as pool:
         cancelled = await _pid(pool, database)
         request = asyncio.create_task(_pid(pool, database, 30))
         await asyncio.sleep(0.2)
@@ -91,13 +91,10 @@ async def test_a_connection_cancelled_mid_statement_is_closed_and_replaced(datab
                 break
             await asyncio.sleep(0.1)
         assert not await _backends({cancelled}), "the cancelled connection's backend is still there"
-    finally:
-        await pool.close()
 
 
 async def test_a_connection_the_server_closed_while_idle_is_replaced(database: Database) -> None:
-    pool = _DriverPool(POSTGRES_URL, 1, {})
-    try:
+    async with _pool(1) as pool:
         closed = await _pid(pool, database)
         conn = await asyncpg.connect(POSTGRES_URL)
         try:
@@ -106,5 +103,3 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced(database: D
             await conn.close()
         await asyncio.sleep(0.5)
         assert await _pid(pool, database) != closed
-    finally:
-        await pool.close()
