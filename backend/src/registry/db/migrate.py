@@ -12,8 +12,6 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column
 from sqlalchemy.types import TypeEngine
 
-from registry.db.models import SQLITE_SEARCH_INDEX
-
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -45,13 +43,9 @@ def compare_type(
 
 def objects_of(dialect_name: str) -> Callable[..., bool]:
     """Alembic's `include_object` for autogenerate: leaves out what the models create only on
-    another database (`.ddl_if(dialect=...)`, e.g. PostgreSQL's trigram index), and SQLite's
-    search index (`models.SQLITE_SEARCH_INDEX` and the tables FTS5 keeps for it), which only a
-    migration describes."""
+    another database (`.ddl_if(dialect=...)`, e.g. PostgreSQL's trigram index)."""
 
-    def include_object(obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object) -> bool:
-        if reflected and type_ == "table" and name is not None and name.startswith(SQLITE_SEARCH_INDEX):
-            return False
+    def include_object(obj: object, _name: str | None, _type: str, _reflected: bool, _compare_to: object) -> bool:
         only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
         return only_on is None or only_on == dialect_name
 

@@ -82,18 +82,13 @@ class GroupMember(Base):
 
 # Search (`q`, a substring of any text) on PostgreSQL: a trigram index finds the rows holding a
 # rare term without reading every record; for a common one the planner walks the sort's index
-# instead.
+# instead. SQLite has no trigram index: it reads the rows in sort order until a page is full.
 SEARCH_INDEX = Index(
     "ix_items_search_text_trgm",
     "search_text",
     postgresql_using="gin",
     postgresql_ops={"search_text": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
-
-# Search on SQLite: an FTS5 table with a trigram tokenizer over `items.search_text` (rowids of
-# `items`), kept by triggers; migration 0008 creates it, and no model describes it.
-# (`items.service.list_items` decides between it and a walk along the sort's index.)
-SQLITE_SEARCH_INDEX = "items_search"
 
 
 class Item(Base):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import Row, and_, bindparam, func, insert, literal_column, select, table, tuple_, update
+from sqlalchemy import Row, and_, bindparam, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import (
@@ -30,7 +30,7 @@ from registry.access.roles import (
     readable_where,
 )
 from registry.db.engine import Database, DriverQuery, DriverTransaction
-from registry.db.models import SQLITE_SEARCH_INDEX, item_group_roles, item_history, items
+from registry.db.models import item_group_roles, item_history, items
 from registry.errors import FieldError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from registry.http import decode_json
 from registry.items.schemas import History, HistoryEntry, Item, ItemPage, ItemUpdate, Permissions, SortOrder, Summary
@@ -379,12 +379,9 @@ def decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
 
 
 @functools.lru_cache(maxsize=1024)
-def list_query(
-    sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool, rows: int, *, by_rowids: bool = False
-) -> DriverQuery:
+def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool, rows: int) -> DriverQuery:
     """The list query for one shape of request, `rows` rows at most; the values are bind
-    parameters. (The row count is part of the statement: see `DriverQuery`.) `by_rowids`
-    (SQLite): only the records whose rowids `rowids` lists, as JSON (see `_search_index_rowids`)."""
+    parameters. (The row count is part of the statement: see `DriverQuery`.)"""
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
     # Rows by position: Summary's fields, then the sort value if it is not one of them (_SORT_VALUE_AT).
@@ -396,8 +393,6 @@ def list_query(
         statement = statement.where(items.c.owner == bindparam("owner"))
     if by_text:
         statement = statement.where(items.c.search_text.like(bindparam("pattern"), escape=_LIKE_ESCAPE))
-    if by_rowids:
-        statement = statement.where(_ITEMS_ROWID.in_(select(literal_column("value")).select_from(func.json_each(bindparam("rowids")))))
     if after:
         position = tuple_(column, items.c.id)
         bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
@@ -411,34 +406,6 @@ def list_query(
 
 
 _LIKE_ESCAPE = "/"
-_ITEMS_ROWID = literal_column("items.rowid")
-
-# SQLite's search index (models.SQLITE_SEARCH_INDEX) names the records holding every trigram
-# of a term: a few more than hold the term itself, which the page's pattern then keeps. A term
-# with more such records than SEARCH_INDEX_LIMIT is common: a walk along the sort's index finds
-# its page among the first 26 × (records / SEARCH_INDEX_LIMIT) records it reads. A rarer one is
-# found through the index (the walk would read every record for a term none holds). Reading a
-# record's text costs about as much as fetching one by rowid, so this limit balances the two
-# for about a million records: at most 5,200 records read by the walk or 5,000 fetched.
-SEARCH_INDEX_LIMIT = 5000
-_SEARCH_INDEX_ROWIDS = DriverQuery(
-    select(literal_column("rowid"))
-    .select_from(table(SQLITE_SEARCH_INDEX))
-    .where(literal_column(SQLITE_SEARCH_INDEX).op("MATCH")(bindparam("trigrams")))
-    .limit(SEARCH_INDEX_LIMIT + 1),
-    named_rows=False,
-)
-
-
-async def _search_index_rowids(db: Database, text: str) -> list[int] | None:
-    """The rowids of the records whose search text holds every trigram of `text` (lower case),
-    or None when they are more than SEARCH_INDEX_LIMIT or `text` is too short for a trigram."""
-    if len(text) < 3:
-        return None
-    # Each trigram a string of its own (an index without positions matches no phrases).
-    trigrams = " AND ".join('"' + text[start : start + 3].replace('"', '""') + '"' for start in range(len(text) - 2))
-    rows = await db.rows(_SEARCH_INDEX_ROWIDS, {"trigrams": trigrams})
-    return [row[0] for row in rows] if len(rows) <= SEARCH_INDEX_LIMIT else None
 
 
 def _substring_pattern(text: str) -> str:
@@ -453,17 +420,10 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
         parameters["subtype"] = query.subtype
     if query.owner is not None:
         parameters["owner"] = query.owner
-    if query.cursor is not None:
-        parameters["after_value"], parameters["after_id"] = decode_cursor(query, query.cursor)
-    rowids = None
     if query.q is not None:
         parameters["pattern"] = _substring_pattern(query.q.lower())
-        if db.is_sqlite:
-            rowids = await _search_index_rowids(db, query.q.lower())
-            if rowids == []:
-                return ItemPage(items=[], next_cursor=None)
-            if rowids is not None:
-                parameters["rowids"] = msgspec.json.encode(rowids).decode()
+    if query.cursor is not None:
+        parameters["after_value"], parameters["after_id"] = decode_cursor(query, query.cursor)
     statement = list_query(
         query.sort,
         readability(principal),
@@ -473,7 +433,6 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
         query.cursor is not None,
         # One more than the page: whether there is a next page.
         rows=query.limit + 1,
-        by_rowids=rowids is not None,
     )
     rows = await db.rows(statement, parameters)
     page, more = rows[: query.limit], len(rows) > query.limit
