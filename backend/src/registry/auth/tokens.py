@@ -65,7 +65,7 @@ def _needs_token(scope: Scope, opt: dict[str, Any]) -> bool:
 def authenticate(scope: Scope) -> None:
     """A valid bearer token where one is needed (`_needs_token`), then the general role the
     route's `opt` requires (`guards.requires`); sets `scope["user"]` to the Principal. Called by
-    `http.RequestChecks` for every routed request.
+    `http.RequestChecks` for every API request.
 
     File downloads also take the token from the `registry_token` cookie, so that a plain link
     can stream a file of any size to disk (and resume it). The web app sets that cookie
