@@ -18,6 +18,7 @@ BENCH_POSTGRES_URL (the server's maintenance database).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -27,9 +28,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +40,10 @@ from typing import Any
 import asyncpg
 import msgspec
 from sqlalchemy import delete, select, text
+from sqlalchemy.dialects import postgresql
 
 import seed as seeding
-from registry.db.engine import PLANNED_PER_CALL_SETTINGS, Database
+from registry.db.engine import APPLICATION_NAME, POSTGRES_SESSION, Database
 from registry.db.migrate import upgrade
 from registry.db.models import item_history, items
 from registry.access.roles import READER, Readability
@@ -57,6 +61,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DATABASES = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SCALE_DURATION = 5
+# The app's connection budget, as `registry serve` reads it.
+POOL_SIZE = int(os.environ.get("REGISTRY_DB_POOL_SIZE", "10"))
 # Ratios the issue asks for on PostgreSQL, to the driver ceiling of the same run.
 TARGETS = {"app fetch": 0.8, "app permissions": 0.8, "app list": 0.8, "app create": 0.6}
 SCALE_TARGETS_MS = {"search": 50.0, "sort": 20.0}
@@ -236,7 +242,7 @@ def fresh_database(kind: str) -> None:
 
 
 async def _seeded_count(url: str) -> int:
-    db = Database(url)
+    db = Database(url, statement_timeout=None)
     try:
         return await seeding.count_seeded(db)
     finally:
@@ -261,7 +267,7 @@ def prepare(kind: str) -> seeding.Seeded:
     started = time.monotonic()
 
     async def run() -> seeding.Seeded:
-        db = Database(url)
+        db = Database(url, statement_timeout=None)
         try:
             return await seeding.seed(db, RECORDS, lambda line: say(f"{kind}: {line}"))
         finally:
@@ -276,28 +282,28 @@ def prepare(kind: str) -> seeding.Seeded:
 async def _remove_created(url: str) -> None:
     """Rows the create measurements added, so that the next run can reuse the seeded database,
     and (PostgreSQL) a vacuum, so that it meets no dead rows either."""
-    db = Database(url)
+    db = Database(url, statement_timeout=None)
     try:
         async with db.write() as conn:
             await conn.execute(delete(item_history).where(item_history.c.by == seeding.WRITER))
             await conn.execute(delete(items).where(items.c.owner == seeding.WRITER))
         if not db.is_sqlite:
-            async with db.write_engine.connect() as conn:
-                await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text("VACUUM ANALYZE items, item_history"))
+            async with db.read() as conn:  # autocommit: VACUUM runs outside a transaction
+                await conn.execute(text("VACUUM ANALYZE items, item_history"))
     finally:
         await db.dispose()
 
 
 async def _deep_cursors(url: str) -> dict[str, str]:
     """Per sort, a cursor to the page halfway through the records."""
-    db = Database(url)
+    db = Database(url, statement_timeout=None)
     cursors = {}
     try:
         async with db.read() as conn:
             for key, column in SORT_COLUMNS.items():
                 for sort in (key, f"-{key}"):
                     order = (column.desc(), items.c.id.desc()) if sort.startswith("-") else (column.asc(), items.c.id.asc())
-                    row = (await conn.execute(select(column, items.c.id).order_by(*order).offset(RECORDS // 2).limit(1))).one()
+                    (row,) = await conn.rows(select(column, items.c.id).order_by(*order).offset(RECORDS // 2).limit(1))
                     cursors[sort] = encode_cursor(ListQuery(sort=sort), row[0], row[1])
     finally:
         await db.dispose()
@@ -305,41 +311,78 @@ async def _deep_cursors(url: str) -> dict[str, str]:
 
 
 async def _query_plans(url: str, seeded: seeding.Seeded, cursors: dict[str, str]) -> str:
-    """EXPLAIN ANALYZE of the app's own statements (as `DriverQuery` sends them) for the reader:
+    """EXPLAIN ANALYZE of the app's own statements (as SQLAlchemy compiles them) for the reader:
     a fetch, the first and a deep page of the default sort, and a search for each term."""
     deep_value, deep_id = service.decode_cursor(ListQuery(sort="-created_at"), cursors["-created_at"])
-    page = {READER: seeded.reader}
+    page = {READER: seeded.reader, "rows": 26}
     cases = [
         ("fetch one record (GET /items/{id})", service.ITEM_WITH_GRANTS, {READER: seeded.reader, "item_id": uuid.UUID(seeded.readable_ids[0])}),
-        ("first page, newest first (GET /items)", service.list_query("-created_at", Readability.GRANTED, False, False, False, False, rows=26), page),
+        ("first page, newest first (GET /items)", service.list_query("-created_at", Readability.GRANTED, False, False, False, False), page),
         (
             "a page halfway down, newest first (GET /items?cursor=…)",
-            service.list_query("-created_at", Readability.GRANTED, False, False, False, True, rows=26),
+            service.list_query("-created_at", Readability.GRANTED, False, False, False, True),
             page | {"after_value": deep_value, "after_id": deep_id},
         ),
     ]
     for term in seeded.search_terms:
-        query = service.list_query("-created_at", Readability.GRANTED, False, False, True, False, rows=26)
+        query = service.list_query("-created_at", Readability.GRANTED, False, False, True, False)
         cases.append((f"search, q={term} (GET /items?q={term})", query, page | {"pattern": f"%{term}%"}))
-    only_mine = service.list_query("-created_at", Readability.GRANTED, False, True, False, False, rows=26)
+    only_mine = service.list_query("-created_at", Readability.GRANTED, False, True, False, False)
     cases.append(("only mine, for a user who owns nothing (GET /items?owner=…)", only_mine, page | {"owner": seeded.reader}))
-    db = Database(url)
+    dialect = postgresql.asyncpg.dialect()
+    # As the app's connections plan them (`registry.db.engine.POSTGRES_SESSION`).
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1), server_settings=POSTGRES_SESSION)
     sections = []
     try:
-        async with db.read() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            for title, query, parameters in cases:
-                # As the app's pools plan it.
-                settings = PLANNED_PER_CALL_SETTINGS if query.plan_per_call else {}
-                for name, value in settings.items():
-                    await driver.execute(f"SET {name} = '{value}'")
-                sql, arguments = query.sql_and_arguments(db.engine.dialect, parameters)
-                plan = await driver.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", *arguments)
-                sections.append(f"-- {title}\n" + "\n".join(row[0] for row in plan))
-                await driver.execute("RESET ALL")
+        for title, statement, parameters in cases:
+            compiled = statement.compile(dialect=dialect)
+            values = compiled.construct_params(parameters)
+            plan = await conn.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {compiled.string}", *(values[name] for name in compiled.positiontup or ()))
+            sections.append(f"-- {title}\n" + "\n".join(row[0] for row in plan))
     finally:
-        await db.dispose()
+        await conn.close()
     return "\n\n".join(sections) + "\n"
+
+
+class ConnectionPeak:
+    """The most sessions the app held on PostgreSQL at once while loads ran (`watching`), sampled
+    from pg_stat_activity every 20 ms in a thread of its own. (Only during loads: between them the
+    benchmark itself reads the database under the app's name.)"""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._watching = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._sample()), daemon=True)
+
+    async def _sample(self) -> None:
+        conn = await asyncpg.connect(POSTGRES_URL)
+        try:
+            while not self._stop.is_set():
+                if self._watching.is_set():
+                    held = await conn.fetchval(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = 'registry_bench' AND application_name = $1", APPLICATION_NAME
+                    )
+                    self.peak = max(self.peak, held)
+                await asyncio.sleep(0.02)
+        finally:
+            await conn.close()
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        self._watching.set()
+        try:
+            yield
+        finally:
+            self._watching.clear()
+
+    def __enter__(self) -> ConnectionPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 # -- One database ------------------------------------------------------------------------------------
@@ -377,28 +420,35 @@ def measure(kind: str) -> dict[str, Any]:
         reads = [load for load in loads if load.method == "GET"]
         writes = [load for load in loads if load.method == "POST"]
         runs: dict[str, list[dict[str, Any]]] = {load.name: [] for load in loads}
-        for phase in (reads, writes):
-            say(f"{kind}: warming up")
-            for load in phase:
-                wrk(load, 1, CONNECTIONS)
-            for repeat in range(1, REPEATS + 1):
+        # On PostgreSQL, the most connections the app holds under all this load.
+        peak = ConnectionPeak() if kind == "postgresql" else None
+        with peak or contextlib.nullcontext():
+            for phase in (reads, writes):
+                say(f"{kind}: warming up")
                 for load in phase:
-                    figures = wrk(load, DURATION, CONNECTIONS)
-                    runs[load.name].append(figures)
-                    say(f"{kind}: run {repeat}/{REPEATS} {load.name}: {figures['rps']:,.0f} req/s, p99 {figures['p99_us'] / 1000:.1f} ms")
-            if phase is reads:
-                cursors = asyncio.run(_deep_cursors(url))
-                scale = measure_scale(kind, seeded, reader, cursors)
-                if kind == "postgresql":
-                    plans = VAR / "query-plans.txt"
-                    plans.write_text(asyncio.run(_query_plans(url, seeded, cursors)))
-                    say(f"{kind}: query plans in {plans}")
+                    wrk(load, 1, CONNECTIONS)
+                for repeat in range(1, REPEATS + 1):
+                    for load in phase:
+                        with peak.watching() if peak is not None and load.server == "app" else contextlib.nullcontext():
+                            figures = wrk(load, DURATION, CONNECTIONS)
+                        runs[load.name].append(figures)
+                        say(f"{kind}: run {repeat}/{REPEATS} {load.name}: {figures['rps']:,.0f} req/s, p99 {figures['p99_us'] / 1000:.1f} ms")
+                if phase is reads:
+                    cursors = asyncio.run(_deep_cursors(url))
+                    scale = measure_scale(kind, seeded, reader, cursors)
+                    if kind == "postgresql":
+                        plans = VAR / "query-plans.txt"
+                        plans.write_text(asyncio.run(_query_plans(url, seeded, cursors)))
+                        say(f"{kind}: query plans in {plans}")
         results = summarize(loads, runs)
     finally:
         stop(app)
         stop(baseline)
         asyncio.run(_remove_created(url))
-    return {"records": RECORDS, "measurements": results, "scale": scale}
+    section: dict[str, Any] = {"records": RECORDS, "measurements": results, "scale": scale}
+    if peak is not None:
+        section["app_peak_connections"] = peak.peak
+    return section
 
 
 def summarize(loads: list[Load], runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -467,6 +517,8 @@ def table(kind: str, section: dict[str, Any]) -> str:
         if kind == "sqlite" and name == "app create":
             target = f"p99 < 100 ms {'met' if r['p99_ms'] < 100 else 'MISSED'}"
         lines.append(f"{name:<20} {r['rps']:>9,.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['vs_framework']:>12.2f} {vs_driver:>9}  {target}")
+    if "app_peak_connections" in section:
+        lines.append(f"the app's connections to PostgreSQL at most: {section['app_peak_connections']} (REGISTRY_DB_POOL_SIZE: {POOL_SIZE})")
     lines.append(f"latency with one client ({section['records']:,} records; targets apply at 1,000,000):")
     for name, r in section["scale"].items():
         limit = SCALE_TARGETS_MS["search" if name.startswith("search") else "sort"]

@@ -22,6 +22,7 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from registry.access import service as access_service
 from registry.access.roles import ItemRole, granted_groups
@@ -285,12 +286,12 @@ async def seed(db: Database, records: int, progress: Callable[[str], None], rng_
             history = {"item_id": item_id, "revision": 1, "at": created, "by": owner, "reason": CREATED_REASON, "data": stored}
             yield item, history, grant
 
-    postgres = db.engine.dialect.name == "postgresql"
+    postgres = not db.is_sqlite
     if postgres:
         # Bulk loading builds the trigram index once at the end, as a loader should: kept up
         # row by row it would make seeding a million records several times slower.
         async with db.write() as conn:
-            await conn.run_sync(SEARCH_INDEX.drop)
+            await conn.execute(DropIndex(SEARCH_INDEX, if_exists=True))
     batch: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]] = []
     written = 0
     for row in rows():
@@ -306,7 +307,7 @@ async def seed(db: Database, records: int, progress: Callable[[str], None], rng_
         progress("building the search index")
         async with db.write() as conn:
             await conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
-            await conn.run_sync(SEARCH_INDEX.create)
+            await conn.execute(CreateIndex(SEARCH_INDEX))
         async with db.write() as conn:
             await conn.execute(text("ANALYZE"))
     return seeded
@@ -324,4 +325,5 @@ async def _write(db: Database, batch: list[tuple[dict[str, Any], dict[str, Any],
 
 async def count_seeded(db: Database) -> int:
     async with db.read() as conn:
-        return (await conn.execute(select(func.count()).select_from(items).where(items.c.owner != WRITER))).scalar_one()
+        ((count,),) = await conn.rows(select(func.count()).select_from(items).where(items.c.owner != WRITER))
+    return count

@@ -39,10 +39,10 @@ principal_roles = st.sampled_from([0, 1, 2, 4]).map(close_general)
 async def _setup(db: Database) -> None:
     now = datetime.datetime.now(datetime.UTC)
     async with db.write() as conn:
-        existing = set(await conn.scalars(select(users.c.username).where(users.c.username.in_(USERS))))
+        existing = {row.username for row in await conn.rows(select(users.c.username).where(users.c.username.in_(USERS)))}
         for name in set(USERS) - existing:
             await conn.execute(insert(users).values(username=name, password_hash="-", display_name=name, email=f"{name}@example.org", roles=1, created_at=now))
-        known = set(await conn.scalars(select(groups.c.id).where(groups.c.id.in_(GROUPS))))
+        known = {row.id for row in await conn.rows(select(groups.c.id).where(groups.c.id.in_(GROUPS)))}
         for group_id in set(GROUPS) - known:
             await conn.execute(insert(groups).values(id=group_id, name=f"prop-{group_id.hex[-4:]}", description="", created_at=now))
 
@@ -67,8 +67,9 @@ async def _check(db: Database, records_: list[dict], members: set[tuple[uuid.UUI
                 await conn.execute(insert(item_group_roles).values(item_id=item_id, group_id=group_id, roles=grant))
     try:
         async with db.read() as conn:
-            readable = select(items.c.id).where(items.c.id.in_(ids), readable_where(readability(principal)))
-            in_sql = set(await conn.scalars(readable, {READER: username}))
+            # Only this check's records have the category "X".
+            readable = select(items.c.id).where(items.c.item_category == "X", readable_where(readability(principal)))
+            in_sql = {row.id for row in await conn.rows(readable, {READER: username})}
         for item_id, record in zip(ids, records_, strict=True):
             mine = [grant for group_id, grant in record["grants"].items() if (group_id, username) in members]
             decision = evaluate(principal, subtype=record["subtype"], owner=record["owner"], general=record["general"], member_group_roles=mine)

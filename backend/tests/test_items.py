@@ -64,8 +64,8 @@ def test_every_subtype_can_be_created_and_fetched(writer: Api) -> None:
 async def test_create_writes_revision_one_history_and_default_access(writer: Api, db: Database) -> None:
     item = writer.create("STUDY", samples.study())
     async with db.read() as conn:
-        history = (await conn.execute(select(item_history).where(item_history.c.item_id == uuid.UUID(item["id"])))).all()
-        general = await conn.scalar(select(items.c.general_roles).where(items.c.id == uuid.UUID(item["id"])))
+        history = await conn.rows(select(item_history).where(item_history.c.item_id == uuid.UUID(item["id"])))
+        ((general,),) = await conn.rows(select(items.c.general_roles).where(items.c.id == uuid.UUID(item["id"])))
     assert [(h.revision, h.by, h.reason, h.data) for h in history] == [(1, writer.username, "Created", samples.study())]
     assert general == 1  # metadata-read
 

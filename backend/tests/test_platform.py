@@ -20,24 +20,28 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import TEST_DATABASE, Api
 from litestar.exceptions import LitestarDeprecationWarning
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from support import FAKE_INDEX, Server, create_database, drop_database, free_port, in_process_settings, start_server, stop_server
 
 from registry.app import create_app
-from registry.db.engine import Database
+from registry.db.engine import Database, sqlalchemy_engine
 from registry.db.migrate import compare_type, objects_of, upgrade
 from registry.db.models import Base, groups, item_group_roles, items, users
 from registry.settings import REPO_ROOT
 
 
-async def test_migrations_match_the_models(db: Database) -> None:
+async def test_migrations_match_the_models(migrated_url: str) -> None:
     def differences(connection) -> list:  # noqa: ANN001
         options = {"compare_type": compare_type, "include_object": objects_of(connection.dialect.name)}
         context = MigrationContext.configure(connection, opts=options)
         return compare_metadata(context, Base.metadata)
 
-    async with db.read() as conn:
-        assert await conn.run_sync(differences) == []
+    engine = sqlalchemy_engine(migrated_url)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.run_sync(differences) == []
+    finally:
+        await engine.dispose()
 
 
 def test_migration_fills_granted_groups_from_the_grants() -> None:
@@ -71,7 +75,7 @@ def test_migration_fills_granted_groups_from_the_grants() -> None:
         db = Database(url)
         try:
             async with db.read() as conn:
-                return {row.id: row.granted_groups for row in await conn.execute(select(items.c.id, items.c.granted_groups))}
+                return {row.id: row.granted_groups for row in await conn.rows(select(items.c.id, items.c.granted_groups))}
         finally:
             await db.dispose()
 
@@ -219,13 +223,21 @@ def test_users_add_from_the_terminal(server: Server, migrated_url: str) -> None:
 
 
 async def test_database_settings(db: Database) -> None:
-    async with db.read() as conn:
-        if db.is_sqlite:
-            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
-            assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
-        else:
-            assert (await conn.exec_driver_sql("SHOW TimeZone")).scalar() is not None
-            assert (await conn.exec_driver_sql("SELECT collation_name FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'sort_name'")).scalar() == "C"
+    async def value(sql: str) -> object:
+        async with db.read() as conn:
+            ((found,),) = await conn.rows(text(sql))
+        return found
+
+    if db.is_sqlite:
+        assert await value("PRAGMA journal_mode") == "wal"
+        assert await value("PRAGMA foreign_keys") == 1
+    else:
+        assert await value("SHOW TimeZone") is not None
+        # Every statement planned for its values (docs/performance.md), by a named, bounded session.
+        assert await value("SHOW plan_cache_mode") == "force_custom_plan"
+        assert await value("SHOW application_name") == "registry"
+        assert await value("SHOW statement_timeout") == "10s"
+        assert await value("SELECT collation_name FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'sort_name'") == "C"
 
 
 def test_first_start_without_a_password_prints_a_generated_one(tmp_path) -> None:  # noqa: ANN001

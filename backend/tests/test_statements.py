@@ -1,17 +1,14 @@
-"""How many SQL statements each records endpoint sends, so that an N+1 fails CI; and, on SQLite,
-that every write goes through one connection.
+"""How many SQL statements each records endpoint sends at most, so that an N+1 fails CI; and, on
+SQLite, that every write goes through one connection.
 
 The real app runs in-process (Litestar's TestClient) on a database of its own, created and
-migrated like the suite's. An observer on the app's Database (`statement_observers`, told of
-every statement whether SQLAlchemy sends it or `DriverQuery` does) counts what reaches the
-database during one request. The counts are exact: a new query per request fails
-here, and so does a count that grows with refs, revisions, page size or group memberships.
+migrated like the suite's. The statements are those the app's `registry.sql` logger reports at
+DEBUG level, which is every statement the app sends on either database: a new query per request
+fails here, and so does a count that grows with refs, revisions, page size or group memberships.
 
-What is counted: every statement sent through a cursor or a `DriverQuery`. Not counted:
-BEGIN/COMMIT (the drivers do those outside cursors) and the PRAGMAs each new SQLite connection gets (run on
-the raw DBAPI connection in `registry.db.engine`). Every path is requested once before it is
-counted, so no first connection's setup (SQLAlchemy's dialect initialisation) lands in a count.
-Nothing here measures time.
+Not counted: BEGIN and COMMIT, and the PRAGMAs each new SQLite connection gets. Every path is
+requested once before it is counted, so no first connection's set-up lands in a count. Nothing
+here measures time.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ import asyncio
 import contextlib
 import contextvars
 import datetime
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -31,45 +29,50 @@ import pytest
 import samples
 from conftest import TEST_DATABASE
 from litestar.testing import TestClient
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 from support import ADMIN_PASSWORD, create_database, drop_database, in_process_settings
 
-from registry.access.roles import Readability
 from registry.app import create_app
 from registry.auth.service import ensure_admin
-from registry.db.engine import Database
+from registry.db.engine import Database, statements_log
 from registry.db.migrate import upgrade
 from registry.db.models import sign_in_failures
-from registry.items.service import list_query
 from registry.settings import Settings
 
 API = "/api/v1"
 CONCURRENT_CREATES = 32
-# A create's writes: on PostgreSQL one statement (the record, its history entry and any
-# Idempotency-Key row, as data-modifying CTEs); on SQLite one transaction of separate inserts.
-RECORD_WRITES = 1 if TEST_DATABASE == "postgresql" else 2
-# Storing an Idempotency-Key beyond that: clearing the user's expired keys, and (SQLite) the key's row.
-KEY_WRITES = 1 if TEST_DATABASE == "postgresql" else 2
+# A create's writes, in one transaction on either database: the record and its history entry.
+RECORD_WRITES = 2
+# Storing an Idempotency-Key beyond that: clearing the user's expired keys, and the key's row.
+KEY_WRITES = 2
 # The HTTP method of the request a statement belongs to (set by `_tagged` in the burst below).
 _method: contextvars.ContextVar[str | None] = contextvars.ContextVar("method", default=None)
 
 
-class StatementLog:
-    """Every statement the app's Database sends, with the driver connection it went through."""
+class StatementLog(logging.Handler):
+    """Every statement the app sends (from the `registry.sql` logger); on SQLite also the driver
+    connection each went through (from SQLAlchemy's events on the app's engines)."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(logging.DEBUG)
         self.statements: list[str] = []
         self.connections: list[tuple[str | None, Any]] = []
         self.recording = False
         self.remembering_connections = False
-        db.statement_observers.append(self._record)
+        statements_log.addHandler(self)
+        statements_log.setLevel(logging.DEBUG)
+        for engine in db.engines:
+            event.listen(engine.sync_engine, "before_cursor_execute", self._sent_on)
 
-    def _record(self, statement: str, driver_connection: Any) -> None:  # noqa: ANN401
-        if self.recording:
+    def emit(self, record: logging.LogRecord) -> None:
+        statement = record.getMessage()
+        if self.recording and not statement.startswith("BEGIN"):
             self.statements.append(statement)
+
+    def _sent_on(self, conn: Any, *_: Any) -> None:  # noqa: ANN401
         if self.remembering_connections:
             # The object itself, not its id(): it stays alive, so two connections never share an id.
-            self.connections.append((_method.get(), driver_connection))
+            self.connections.append((_method.get(), conn.connection.driver_connection))
 
     @contextlib.contextmanager
     def count(self) -> Iterator[list[str]]:
@@ -208,8 +211,8 @@ def world(settings: Settings) -> Iterator[World]:
         yield world
 
 
-def _assert_count(statements: list[str], expected: int, what: str) -> None:
-    assert len(statements) == expected, f"{what}: {len(statements)} statements, expected {expected}:\n{_shown(statements)}"
+def _assert_count(statements: list[str], at_most: int, what: str) -> None:
+    assert 0 < len(statements) <= at_most, f"{what}: {len(statements)} statements, at most {at_most}:\n{_shown(statements)}"
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -252,20 +255,6 @@ def test_a_search_is_one_statement(world: World) -> None:
     assert len(page["items"]) == 25 and page["next_cursor"]
     statements = world.statements("viewer", "GET", "/items", params={"q": "drought"})
     _assert_count(statements, 1, "GET /items?q=drought")
-
-
-@pytest.mark.parametrize(
-    ("subtype", "owner", "text", "planned_per_call"),
-    [(False, False, False, False), (True, False, False, True), (False, True, False, True), (False, False, True, True), (True, True, True, True)],
-)
-def test_filtered_lists_are_planned_for_their_values(subtype: bool, owner: bool, text: bool, planned_per_call: bool) -> None:
-    """On PostgreSQL a prepared statement's generic plan is blind to its values: for "Only mine"
-    it walks the sort's index whatever the owner, and read all of a million records for one who
-    owns nothing (3.5 s against 1 ms planned for the owner). Filters and searches go to the
-    connections that plan each call; the unfiltered list keeps its generic plan."""
-    for sort in ("-created_at", "display_name"):
-        query = list_query(sort, Readability.GRANTED, subtype, owner, text, False, rows=26)
-        assert query.plan_per_call is planned_per_call, (sort, subtype, owner, text)
 
 
 @pytest.mark.parametrize("query", [{}, {"q": "drought"}, {"sort": "display_name", "limit": 10}])
@@ -378,7 +367,7 @@ def test_concurrent_creates_write_through_one_connection_on_sqlite(world: World)
     async def burst() -> list[httpx.Response]:
         async with contextlib.AsyncExitStack() as held:  # several read connections at once, back to the pool
             for _ in range(4):
-                await (await held.enter_async_context(db.read())).execute(text("SELECT 1"))
+                await (await held.enter_async_context(db.read())).rows(text("SELECT 1"))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=tagged), base_url="http://testserver.local", headers=headers) as client:
             creates = [
                 client.post(f"{API}/items", json={"item_subtype": "MODEL_RUN_WORKFLOW_TEMPLATE", "data": workflow(ids["model"], [ids["template1"]], [], f"Burst {n}")})
@@ -398,25 +387,36 @@ def test_concurrent_creates_write_through_one_connection_on_sqlite(world: World)
     assert all(r.status_code == 200 for r in responses if r.request.method == "GET")
     assert len({r.json()["id"] for r in created}) == CONCURRENT_CREATES
 
-    by_method = {method: [conn for m, conn in world.log.connections if m == method] for method in ("POST", "GET")}
-    assert len(by_method["POST"]) == (1 + RECORD_WRITES) * CONCURRENT_CREATES  # each create: its ref check, then its writes
-    assert len(by_method["GET"]) == CONCURRENT_CREATES
     if not db.is_sqlite:
         return  # PostgreSQL writes concurrently through its pool
+    by_method = {method: [conn for m, conn in world.log.connections if m == method] for method in ("POST", "GET")}
+    assert len(by_method["POST"]) >= (1 + RECORD_WRITES) * CONCURRENT_CREATES  # each create: its ref check, then its writes
+    assert len(by_method["GET"]) == CONCURRENT_CREATES
     writers = {id(conn) for conn in by_method["POST"]}
     readers = {id(conn) for conn in by_method["GET"]}
     assert len(writers) == 1, f"the creates went through {len(writers)} connections"
     assert not readers & writers, "a fetch ran on the write connection"
 
 
-def test_a_read_connection_refuses_to_write(world: World) -> None:
-    """A write sent through Database.read() would escape the write transaction (and on SQLite be
-    a second writer): it fails instead."""
+def test_reads_run_alone_and_never_as_a_second_writer(world: World) -> None:
+    """SQLite: a write sent through Database.read() would be a second writer, so it fails instead.
+    PostgreSQL: a read's statements each run alone (autocommit: no BEGIN and ROLLBACK round
+    trips), so a statement's transaction starts with it; a write's statements share one."""
     db: Database = world.client.app.state.db
 
     async def write_through_a_read_connection() -> None:
         async with db.read() as conn:
             await conn.execute(insert(sign_in_failures).values(username="x", address="y", at=datetime.datetime.now(datetime.UTC)))
 
-    with pytest.raises(Exception, match="readonly|read-only"):
-        world.client.blocking_portal.call(write_through_a_read_connection)
+    async def transaction_began_with_the_statement(way: str) -> bool:
+        async with getattr(db, way)() as conn:
+            await conn.rows(text("SELECT pg_sleep(0.01)"))
+            ((alone,),) = await conn.rows(text("SELECT statement_timestamp() - now() < interval '5 ms'"))
+        return alone
+
+    if db.is_sqlite:
+        with pytest.raises(Exception, match="readonly|read-only"):
+            world.client.blocking_portal.call(write_through_a_read_connection)
+    else:
+        assert world.client.blocking_portal.call(transaction_began_with_the_statement, "read") is True
+        assert world.client.blocking_portal.call(transaction_began_with_the_statement, "write") is False

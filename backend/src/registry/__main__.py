@@ -5,21 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 
 import msgspec
 
-from registry import logs
 from registry.auth import service as accounts
 from registry.auth.schemas import UserCreate
 from registry.db.engine import Database
 from registry.db.migrate import upgrade
 from registry.errors import RegistryError, ValidationFailed
-from registry.settings import Settings
+from registry.settings import LOG_LEVELS, Settings, SettingsError
 
 
 async def _with_db(settings: Settings, work):  # noqa: ANN001, ANN202 - a coroutine function taking the Database
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size, statement_timeout=settings.statement_timeout)
     try:
         return await work(db)
     finally:
@@ -38,17 +38,21 @@ def prepare(settings: Settings) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    workers = args.workers or settings.workers
     prepare(settings)
-    print(f"Registry: http://{settings.host}:{settings.port}/  (API docs: /schema/swagger; Ctrl-C stops)", flush=True)
-    logs.configure(args.log_level)
+    processes = f"{workers} processes" if workers > 1 else "1 process"
+    print(f"Registry: http://{settings.host}:{settings.port}/  ({processes}; API docs: /schema/swagger; Ctrl-C stops)", flush=True)
+    # Each worker process reads its settings from the environment (`app.create_asgi_app`).
+    os.environ["REGISTRY_LOG_LEVEL"] = args.log_level or settings.log_level
     uvicorn.run(
         "registry.app:create_asgi_app",
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=workers,
         loop="uvloop",
         http="httptools",
-        log_level=args.log_level,
+        log_level=os.environ["REGISTRY_LOG_LEVEL"],
         access_log=False,
     )
 
@@ -116,6 +120,12 @@ def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> None:
         print(f"  {username}\t{report.passwords[username]}\t{display_name}, {', '.join(roles)}")
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="registry",
@@ -123,7 +133,8 @@ def parser() -> argparse.ArgumentParser:
     )
     verbs = root.add_subparsers(dest="verb", required=True, metavar="{serve,migrate,openapi,subtypes,users,seed-demo}")
     serve = verbs.add_parser("serve", help="apply migrations, create the first admin if needed, and serve the API and web app")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--log-level", choices=LOG_LEVELS, help="what to log (default: REGISTRY_LOG_LEVEL, or info)")
+    serve.add_argument("--workers", type=_positive, help="app processes on the one port (default: REGISTRY_WORKERS, or 1)")
     serve.set_defaults(run=cmd_serve)
     verbs.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     verbs.add_parser("openapi", help="print the OpenAPI document (the web app's client is generated from it)").set_defaults(run=cmd_openapi)
@@ -153,7 +164,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
-        args.run(Settings.from_env(), args)
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise SystemExit(f"registry: {error}") from None
+    try:
+        args.run(settings, args)
     except ValidationFailed as error:
         raise SystemExit("registry: " + "; ".join(f"{e.field}: {e.message}" for e in error.errors)) from None
     except RegistryError as error:

@@ -6,18 +6,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 
+from registry import logs
 from registry.access.controllers import AccessController, GroupsController
+from registry.auth.controllers import AccountsController, AuthController
+from registry.auth.tokens import TokenAuthentication
 from registry.datastore.controllers import FilesController
 from registry.datastore.storage import LocalFileStore
-from registry.auth.controllers import AccountsController, AuthController
 from registry.db.engine import Database
 from registry.health import health
-from registry.http import JSON_BODY_LIMIT, ApiRequest, Edge, RequestChecks, exception_to_problem, record_query_names
+from registry.http import JSON_BODY_LIMIT, USER, ApiRequest, BodyLimit, Edge, check_query_parameters, exception_to_problem, record_query_names
 from registry.items.controllers import ItemsController
 from registry.openapi import MsgspecStructSchemaPlugin, finish_openapi
 from registry.runtime import tune_garbage_collector
@@ -32,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        app.state.db = Database(settings.database_url)
+        app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size, statement_timeout=settings.statement_timeout)
         tune_garbage_collector()
         try:
             yield
@@ -44,7 +47,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[AuthController, AccountsController, ItemsController, AccessController, GroupsController, FilesController, health],
         request_max_body_size=JSON_BODY_LIMIT,
         request_class=ApiRequest,
-        middleware=[RequestChecks],
+        # The body limit first: the contract puts 413 before 401.
+        middleware=[BodyLimit(), DefineMiddleware(TokenAuthentication)],
+        dependencies=USER,
+        before_request=check_query_parameters,
         security=[{"bearer": []}],
     )
     app = Litestar(
@@ -61,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
         ),
         debug=False,
+        # The app logs through `registry.logs` alone (Litestar's own logging would start a second writer thread).
+        logging_config=None,
     )
     app.state.settings = settings
     app.state.files = LocalFileStore(settings.files_dir)
@@ -70,5 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 
 def create_asgi_app() -> Edge:
-    """What the server runs: the application inside its edge (security headers, request log)."""
-    return Edge(create_app())
+    """What each server process runs: the application inside its edge (security headers, request log)."""
+    settings = Settings.from_env()
+    logs.configure(settings.log_level)
+    return Edge(create_app(settings))

@@ -86,9 +86,9 @@ def orcid(base: str) -> str:
 
 async def check_empty(db: Database) -> None:
     async with db.read() as conn:
-        records = await conn.scalar(select(func.count()).select_from(items))
-        taken_users = [row.username for row in await conn.execute(select(users.c.username).where(users.c.username.in_([u[0] for u in USERS])))]
-        taken_groups = [row.name for row in await conn.execute(select(groups.c.name).where(or_(*(groups.c.name == g[0] for g in GROUPS))))]
+        ((records,),) = await conn.rows(select(func.count()).select_from(items))
+        taken_users = [row.username for row in await conn.rows(select(users.c.username).where(users.c.username.in_([u[0] for u in USERS])))]
+        taken_groups = [row.name for row in await conn.rows(select(groups.c.name).where(or_(*(groups.c.name == g[0] for g in GROUPS))))]
     if records:
         raise RegistryNotEmpty(
             f"This registry already has {records} record{'s' if records != 1 else ''}: seed-demo only fills an empty one. "

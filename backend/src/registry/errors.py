@@ -82,6 +82,10 @@ class ServiceUnavailable(RegistryError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
 
 
+class InsufficientStorage(RegistryError):
+    status = HTTPStatus.INSUFFICIENT_STORAGE
+
+
 class ValidationFailed(RegistryError):
     """422 listing every problem found, each naming its field."""
 

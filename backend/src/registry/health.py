@@ -12,6 +12,9 @@ from sqlalchemy import text
 from registry.errors import ServiceUnavailable
 from registry.http import problems
 
+_PING = text("SELECT 1")
+
+
 class Health(msgspec.Struct):
     status: Literal["ok"]
     database: Literal["ok"]
@@ -23,7 +26,7 @@ async def health(state: State) -> Health:
     # pool mid-operation. The engine's connect timeout bounds how long an unreachable database takes.
     try:
         async with state.db.read() as conn:
-            await conn.execute(text("SELECT 1"))
+            await conn.rows(_PING)
     except Exception:  # any failure to answer SELECT 1 means the database is unusable to us
         raise ServiceUnavailable(
             "The database cannot be reached. Check REGISTRY_DATABASE_URL and that the database is running.",

@@ -3,7 +3,9 @@ limits, and the one exception mapper that turns every error into a problem docum
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import sqlite3
 import time
 from http import HTTPStatus
@@ -12,23 +14,25 @@ from typing import Any, TypeVar
 import asyncpg.exceptions
 import msgspec
 from litestar import Request, Response
-from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
 from litestar.openapi import ResponseSpec
 from litestar.routes import HTTPRoute
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from registry import logs
 from registry.access.roles import Principal
-from registry.auth.tokens import authenticate
+from registry.db.engine import DatabaseBusy
 from registry.errors import (
     BadRequest,
     FieldError,
+    InsufficientStorage,
     PayloadTooLarge,
     Problem,
     RegistryError,
@@ -139,33 +143,27 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-class RequestChecks:
-    """What every API request passes before its handler, in this order: the body limit (413,
-    from Content-Length, before anything else looks at the request), the token and the route's
-    general role (`auth.tokens.authenticate`: 401, 403), and the query parameters (422).
+class BodyLimit(ASGIMiddleware):
+    """413 for a body larger than its route takes, from Content-Length, before anything else
+    looks at the request (the contract puts 413 before 401: Litestar itself checks the limit
+    only when the handler reads the body, after authentication).
 
     JSON routes take 1 MiB; a route whose `opt` has `body_limit="files"` takes up to the file
     size limit of the settings (and counts the bytes as they stream, as Content-Length may be
-    absent). One middleware rather than one per check and a `before_request` hook: each layer
-    costs every request.
+    absent).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    scopes = (ScopeType.HTTP,)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            limit = JSON_BODY_LIMIT
-            if scope["route_handler"].opt.get("body_limit") == "files":
-                limit = scope["app"].state.settings.max_file_size
-            length = next((value for name, value in scope["headers"] if name == b"content-length"), b"")
-            if length.isdigit() and int(length) > limit:
-                await _send_problem(send, PayloadTooLarge(f"The body is larger than {limit} bytes. Send less data in one request."))
-                return
-            authenticate(scope)
-            if scope["query_string"]:
-                _check_query_parameters(scope)
-        await self.app(scope, receive, send)
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        limit = JSON_BODY_LIMIT
+        if scope["route_handler"].opt.get("body_limit") == "files":
+            limit = scope["app"].state.settings.max_file_size
+        length = next((value for name, value in scope["headers"] if name == b"content-length"), b"")
+        if length.isdigit() and int(length) > limit:
+            await _send_problem(send, PayloadTooLarge(f"The body is larger than {limit} bytes. Send less data in one request."))
+            return
+        await next_app(scope, receive, send)
 
 
 async def _send_problem(send: Send, error: RegistryError) -> None:
@@ -177,14 +175,15 @@ async def _send_problem(send: Send, error: RegistryError) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _check_query_parameters(scope: Scope) -> None:
-    """A query parameter the route does not declare is a 422, as is a repeated one or one
-    holding U+0000 (which no database stores in text)."""
-    allowed: frozenset[str] = scope["route_handler"].opt.get("query_names", frozenset())
+async def check_query_parameters(request: Request[Any, Any, Any]) -> None:
+    """The API's `before_request` hook: a query parameter the route does not declare is a 422,
+    as is a repeated one or one holding U+0000 (which no database stores in text)."""
+    if not request.scope["query_string"]:
+        return
+    allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
     seen: set[str] = set()
     errors: list[FieldError] = []
-    # Parsed as the handler's parameters will be (Litestar keeps the result for them).
-    for name, value in ASGIConnection(scope).query_params.multi_items():
+    for name, value in request.query_params.multi_items():
         if name not in allowed:
             errors.append(FieldError(name, "Unknown query parameter: remove it."))
         elif name in seen:
@@ -196,8 +195,18 @@ def _check_query_parameters(scope: Scope) -> None:
         raise ValidationFailed(errors)
 
 
+def _signed_in_user(request: ApiRequest) -> Principal:
+    return request.user
+
+
+# The API's dependencies: `user`, the signed-in Principal (set by `auth.tokens.TokenAuthentication`),
+# which a handler takes as a parameter `user: CurrentUser`.
+USER = {"user": Provide(_signed_in_user, sync_to_thread=False)}
+CurrentUser = NamedDependency[Principal]
+
+
 def record_query_names(route_handlers: list[tuple[BaseRouteHandler, Any]]) -> None:
-    """Store each route's declared query parameter names in its `opt`, for `RequestChecks`."""
+    """Store each route's declared query parameter names in its `opt`, for `check_query_parameters`."""
     for handler, kwargs_model in route_handlers:
         handler.opt["query_names"] = frozenset(p.field_alias for p in kwargs_model.expected_query_params)
 
@@ -237,9 +246,9 @@ def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Res
         error = exc
     elif isinstance(exc, HTTPException):
         error = _from_litestar(exc)
-    elif _database_unreachable(exc):
-        logs.event(logging.WARNING, "database_unavailable", method=request.method, path=request.url.path, error=exc.__class__.__name__)
-        error = ServiceUnavailable("The database cannot be reached. Try again in a moment.", headers={"Retry-After": "5"})
+    elif (failure := _failure_of_what_the_app_runs_on(exc)) is not None:
+        event, error = failure
+        logs.event(logging.WARNING, event, method=request.method, path=request.url.path, error=exc.__class__.__name__)
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         error = RegistryError("Something went wrong on the server. It has been logged; try again later.")
@@ -257,31 +266,57 @@ def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Res
     return problem_response(error)
 
 
-# The drivers' own errors: asyncpg raises these while connecting, before SQLAlchemy can wrap
-# them, and both drivers raise theirs unwrapped on the hottest reads (`db.engine.DriverQuery`).
-_POSTGRES_UNREACHABLE = (
-    asyncpg.exceptions.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up
-    asyncpg.exceptions.InterfaceError,
-    # A statement sent just as the server drops the connection (seen when it shuts down).
-    asyncpg.exceptions.InternalClientError,
-)
+_RETRY = {"Retry-After": "5"}
+_UNREACHABLE = ("database_unavailable", "The database cannot be reached. Try again in a moment.")
+_BUSY = ("database_busy", "The database is busy. Try again in a moment.")
+_TOO_SLOW = ("statement_timeout", "The database took too long to answer, so the request was stopped. Try again in a moment, or narrow it down.")
+# SQLSTATEs of a lost or refused connection (class 08), of a server shutting down, crashed or
+# starting up, of one with no connection slot free, and of a statement cancelled by its timeout.
+_SQLSTATES = {"57P01": _UNREACHABLE, "57P02": _UNREACHABLE, "57P03": _UNREACHABLE, "53300": _BUSY, "57014": _TOO_SLOW}
+_SQLITE_ERRORS = {"SQLITE_CANTOPEN": _UNREACHABLE, "SQLITE_BUSY": _BUSY, "SQLITE_LOCKED": _BUSY, "SQLITE_INTERRUPT": _TOO_SLOW}
+# What asyncpg raises when the connection goes in the middle of a statement (seen when the server
+# shuts down), and what the network raises while connecting.
+_CONNECTION_LOST = (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InternalClientError, ConnectionError, socket.gaierror, TimeoutError)
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
-def _database_unreachable(exc: Exception) -> bool:
-    """A failure to reach or keep a connection to the database (not a bad statement)."""
-    if isinstance(exc, (OperationalError, PoolTimeoutError, OSError, InterfaceError, sqlite3.OperationalError, *_POSTGRES_UNREACHABLE)):
-        return True
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(getattr(exc.orig, "__cause__", None), _POSTGRES_UNREACHABLE)
-    return False
+def _failure_of_what_the_app_runs_on(exc: Exception) -> tuple[str, RegistryError] | None:
+    """The log event and problem for a lost or refused database connection, a busy or timed-out
+    database (503 with Retry-After) or a full disk (507); None for anything else (a bug: 500)."""
+    for cause in _causes(exc):
+        if isinstance(cause, OSError) and cause.errno in _DISK_FULL or getattr(cause, "sqlite_errorname", None) == "SQLITE_FULL":
+            return "storage_full", InsufficientStorage("The server's storage is full. Tell the registry's operators; try again later.")
+        if (kind := _database_failure(cause)) is not None:
+            event, detail = kind
+            return event, ServiceUnavailable(detail, headers=_RETRY)
+    return None
+
+
+def _database_failure(cause: BaseException) -> tuple[str, str] | None:
+    if isinstance(cause, (PoolTimeoutError, DatabaseBusy)):
+        return _BUSY
+    sqlstate = getattr(cause, "sqlstate", None) or ""
+    if sqlstate.startswith("08") or isinstance(cause, _CONNECTION_LOST) or (isinstance(cause, DBAPIError) and cause.connection_invalidated):
+        return _UNREACHABLE
+    return _SQLSTATES.get(sqlstate) or _SQLITE_ERRORS.get(getattr(cause, "sqlite_errorname", None) or "")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc`, the driver's error SQLAlchemy wrapped in it, and what that was raised from."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found and len(found) < 5:
+        found.append(current)
+        current = getattr(current, "orig", None) or current.__cause__
+    return found
 
 
 class Edge:
-    """What wraps the whole application, so that it sees every answer (routing errors included):
-    the security headers (`security.add_security_headers`), the `Allow` of automatic OPTIONS
-    answers, and the request's log line. One ASGI layer rather than Litestar's `before_send`
-    hooks and a log middleware of its own: each layer costs every request.
+    """What wraps the whole application, so that it sees every request from its start to its
+    answer, routing errors included: the request's log line (with its duration), the security
+    headers (`security.add_security_headers`) and the `Allow` of automatic OPTIONS answers.
+    Litestar's middleware runs only for requests that reach a route, and its `before_send` hooks
+    see the answer but not when the request began.
     """
 
     def __init__(self, app: ASGIApp) -> None:

@@ -1,16 +1,22 @@
-"""Structured logs: one JSON line per request, and one per refused sign-in or authorization.
+"""Structured logs through the standard `logging` module: one JSON line per request, and one per
+refused sign-in or authorization and per error.
 
 Lines never hold tokens, passwords or bodies: only method, path (no query string), status,
 duration, the user's name and, for refusals, the reason given to the client.
+
+`configure` sends the `registry` logger's records through a queue (`logging.handlers.QueueHandler`)
+to a thread that formats and writes them, so the event loop never waits on standard output.
 """
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import logging
+import logging.handlers
 import os
+import queue
 import sys
+import threading
 import time
 from typing import Any
 
@@ -19,100 +25,91 @@ from litestar.types import Scope
 
 log = logging.getLogger("registry")
 _encoder = msgspec.json.Encoder()
-
-
-class _Second:
-    """The formatted second of the last timestamp: a server writes thousands of lines in one."""
-
-    at = -1
-    text = ""
-
-
-def _timestamp(created: float) -> str:
-    second = int(created)
-    if second != _Second.at:
-        _Second.at, _Second.text = second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-    return f"{_Second.text}.{int(created % 1 * 1000):03d}Z"
+# How long a line may wait to be written with those after it.
+WRITE_INTERVAL_S = 0.05
 
 
 class JsonLines(logging.Formatter):
+    """A record as one JSON object: time, level, process, its fields (or its message), and the
+    traceback of an error."""
+
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {"at": _timestamp(record.created), "level": record.levelname.lower()}
+        at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
+        line: dict[str, Any] = {"at": at, "level": record.levelname.lower(), "pid": os.getpid()}
         line.update(getattr(record, "fields", None) or {"message": record.getMessage()})
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return _encoder.encode(line).decode()
 
 
-# How long a line may wait to be written with the lines after it.
-FLUSH_DELAY_S = 0.05
+class _Handover(logging.handlers.QueueHandler):
+    """Puts records on the queue as they are: the writer's thread formats them. (The base class
+    formats and copies each record first, which only a queue to another process needs.)"""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
 
 
-class _Output:
-    """Where `configure` sends the lines: standard output's file descriptor.
+class _LineWriter:
+    """The thread that writes the queued records to a file descriptor: every WRITE_INTERVAL_S it
+    formats what has arrived and writes it in one call. (`QueueListener` wakes its thread for each
+    record, and under load those wake-ups cost a fifth of a record fetch: docs/decisions.md.)"""
 
-    In the server, lines are gathered and written together at most FLUSH_DELAY_S after the
-    first of them: under load a write per request line cost as much as the rest of the line, and
-    more when the output is a file. Each line is whole, and lines stay in order, as every line
-    (those of `logging` too) goes through here. What is gathered is written at exit.
-    """
+    def __init__(self, records: queue.SimpleQueue[logging.LogRecord], fd: int) -> None:
+        self._records = records
+        self._fd = fd
+        self._formatter = JsonLines()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="registry-log-writer", daemon=True)
 
-    fd: int | None = None
-    pending: list[bytes] = []
+    def start(self) -> None:
+        self._thread.start()
 
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
 
-def _write(line: bytes) -> None:
-    _Output.pending.append(line)
-    if len(_Output.pending) == 1:
-        try:
-            asyncio.get_running_loop().call_later(FLUSH_DELAY_S, flush)
-        except RuntimeError:  # outside the server's event loop: at once
-            flush()
+    def _run(self) -> None:
+        while not self._stopping.wait(WRITE_INTERVAL_S):
+            self._write_what_came()
+        self._write_what_came()
 
-
-def flush() -> None:
-    """Write the lines gathered so far."""
-    if _Output.fd is None or not _Output.pending:
-        return
-    data = memoryview(b"".join(_Output.pending))
-    _Output.pending.clear()
-    while data:
-        data = data[os.write(_Output.fd, data) :]
-
-
-class _LineHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            _write(self.format(record).encode() + b"\n")
-        except Exception:  # noqa: BLE001 - as logging's own handlers do
-            self.handleError(record)
+    def _write_what_came(self) -> None:
+        lines = []
+        while True:
+            try:
+                lines.append(self._formatter.format(self._records.get_nowait()))
+            except queue.Empty:
+                break
+        data = memoryview(("\n".join(lines) + "\n").encode()) if lines else memoryview(b"")
+        while data:
+            data = data[os.write(self._fd, data) :]
 
 
 def configure(level: str = "info") -> None:
+    """Log the `registry` logger's records at `level` and above to standard output.
+
+    Records skip what no line shows (the caller's frame, thread and process names), as the
+    logging documentation's advice on optimisation says.
+    """
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logMultiprocessing = False
+    logging.logProcesses = False
     sys.stdout.flush()
-    handler = _LineHandler()
-    handler.setFormatter(JsonLines())
-    log.handlers[:] = [handler]
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    writer = _LineWriter(records, sys.stdout.fileno())
+    writer.start()
+    atexit.register(writer.stop)
+    log.handlers[:] = [_Handover(records)]
     log.setLevel(level.upper())
     log.propagate = False
-    _Output.fd = sys.stdout.fileno()
-    atexit.register(flush)
 
 
-def event(level: int, name: str, **fields: Any) -> None:
-    """One line for an event. Once `configure` has run, written without `logging`: a line per
-    request through it (a record object, a handler lock, a formatter) cost a fifth of a record
-    fetch."""
-    if not log.isEnabledFor(level):
-        return
-    if _Output.fd is None:
+def event(level: int, name: str, **fields: Any) -> None:  # noqa: ANN401
+    """One line for an event."""
+    if log.isEnabledFor(level):
         log.log(level, name, extra={"fields": {"event": name, **fields}})
-        return
-    line = {"at": _timestamp(time.time()), "level": _LEVEL_NAMES[level], "event": name, **fields}
-    _write(_encoder.encode(line) + b"\n")
-
-
-_LEVEL_NAMES = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warning", logging.ERROR: "error", logging.CRITICAL: "critical"}
 
 
 def request(scope: Scope, status: int, started: float) -> None:

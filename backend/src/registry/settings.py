@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A setting the app cannot start with; the message names the variable and what to do."""
 
 
 def _repo_path(value: str) -> Path:
@@ -27,23 +33,58 @@ def _sqlite_url_relative_to_repo(url: str) -> str:
     return url
 
 
-def _load_secret_key(var_dir: Path) -> str:
-    """REGISTRY_SECRET_KEY, else a key generated once and kept in var/secret_key."""
+def load_secret_key(var_dir: Path) -> str:
+    """REGISTRY_SECRET_KEY, else a key generated once and kept in `var_dir/secret_key`.
+
+    The generated key is written whole to a temporary file and then linked into place, which
+    fails if the file exists: of several processes starting together, one publishes its key and
+    every one of them reads that same key back.
+    """
     configured = os.environ.get("REGISTRY_SECRET_KEY")
     if configured:
+        if len(configured) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(
+                f"REGISTRY_SECRET_KEY has {len(configured)} characters; it needs at least {MIN_SECRET_KEY_LENGTH}. "
+                "Generate one with `openssl rand -hex 32`, or unset it to have a key generated into var/secret_key."
+            )
         return configured
     key_file = var_dir / "secret_key"
     if not key_file.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not each write a different key.
+        fd, draft = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(48))
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(draft, key_file)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(draft)
     return key_file.read_text().strip()
+
+
+def _positive_number(name: str, default: str, kind: type[int] | type[float] = int) -> int | float:
+    raw = os.environ.get(name) or default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {raw!r}.")
+    return value
+
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _log_level() -> str:
+    level = os.environ.get("REGISTRY_LOG_LEVEL") or "info"
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"REGISTRY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
+    return level
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,13 @@ class Settings:
     # Failed sign-ins allowed within 15 minutes: per username and address, and per address.
     sign_in_limit: int
     sign_in_limit_per_address: int
+    # Database connections of one process, all purposes together.
+    db_pool_size: int = 10
+    # Seconds one database statement may run before it is cancelled.
+    statement_timeout: float = 10.0
+    # App processes `registry serve` starts on one port.
+    workers: int = 1
+    log_level: str = "info"
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,11 +121,15 @@ class Settings:
             host=os.environ.get("REGISTRY_HOST", "127.0.0.1"),
             port=int(os.environ.get("REGISTRY_PORT", "8000")),
             files_dir=_repo_path(os.environ.get("REGISTRY_FILES_DIR", "var/files")),
-            secret_key=_load_secret_key(var_dir),
+            secret_key=load_secret_key(var_dir),
             admin_password=os.environ.get("REGISTRY_ADMIN_PASSWORD") or None,
             token_ttl=int(os.environ.get("REGISTRY_TOKEN_TTL", "3600")),
             spa_dir=_repo_path(os.environ.get("REGISTRY_SPA_DIR", "frontend/dist")),
             max_file_size=int(os.environ.get("REGISTRY_MAX_FILE_SIZE", str(5 * 1024**3))),
             sign_in_limit=int(os.environ.get("REGISTRY_SIGN_IN_LIMIT", "5")),
             sign_in_limit_per_address=int(os.environ.get("REGISTRY_SIGN_IN_LIMIT_PER_ADDRESS", "50")),
+            db_pool_size=int(_positive_number("REGISTRY_DB_POOL_SIZE", "10")),
+            statement_timeout=float(_positive_number("REGISTRY_STATEMENT_TIMEOUT", "10", float)),
+            workers=int(_positive_number("REGISTRY_WORKERS", "1")),
+            log_level=_log_level(),
         )

@@ -12,7 +12,7 @@ from registry.access import service
 from registry.access.roles import GeneralRole
 from registry.access.schemas import AccessLog, AccessSettings, AccessUpdate, Group, GroupCreate
 from registry.guards import requires
-from registry.http import ApiRequest, documents_body, problems, read_body, read_json
+from registry.http import ApiRequest, CurrentUser, documents_body, problems, read_body, read_json
 from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
@@ -24,9 +24,9 @@ class AccessController(Controller):
     tags = ["access"]
 
     @get("/access", responses=problems(401, 403, 404), summary="A record's access settings (item admins)")
-    async def get_access(self, item_id: ItemId, request: ApiRequest, state: State) -> AccessSettings:
+    async def get_access(self, item_id: ItemId, user: CurrentUser, state: State) -> AccessSettings:
         async with state.db.read() as conn:
-            return await service.get_access(conn, request.user, parse_item_id(item_id))
+            return await service.get_access(conn, user, parse_item_id(item_id))
 
     @put(
         "/access",
@@ -34,14 +34,14 @@ class AccessController(Controller):
         responses=problems(400, 401, 403, 404, 413),
         summary="Replace a record's access settings (item admins); takes effect on the next request",
     )
-    async def put_access(self, request: ApiRequest, item_id: ItemId, state: State) -> AccessSettings:
+    async def put_access(self, request: ApiRequest, user: CurrentUser, item_id: ItemId, state: State) -> AccessSettings:
         body = await read_body(request)
-        return await service.put_access(state.db, request.user, parse_item_id(item_id), body)
+        return await service.put_access(state.db, user, parse_item_id(item_id), body)
 
     @get("/access-log", responses=problems(401, 403, 404), summary="Every change of a record's access settings, newest first")
-    async def access_log(self, item_id: ItemId, request: ApiRequest, state: State) -> AccessLog:
+    async def access_log(self, item_id: ItemId, user: CurrentUser, state: State) -> AccessLog:
         async with state.db.read() as conn:
-            return await service.access_log(conn, request.user, parse_item_id(item_id))
+            return await service.access_log(conn, user, parse_item_id(item_id))
 
 
 class GroupsController(Controller):
@@ -54,7 +54,7 @@ class GroupsController(Controller):
             return await service.list_groups(conn)
 
     @post(
-        opt=requires(GeneralRole.ADMIN),
+        guards=[requires(GeneralRole.ADMIN)],
         dependencies=documents_body(GroupCreate),
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a group (registry-admin)",
@@ -64,7 +64,7 @@ class GroupsController(Controller):
 
     @put(
         "/{group_id:str}/members/{username:str}",
-        opt=requires(GeneralRole.ADMIN),
+        guards=[requires(GeneralRole.ADMIN)],
         status_code=204,
         responses=problems(401, 403, 404),
         summary="Add a member (registry-admin; idempotent)",
@@ -74,7 +74,7 @@ class GroupsController(Controller):
 
     @delete(
         "/{group_id:str}/members/{username:str}",
-        opt=requires(GeneralRole.ADMIN),
+        guards=[requires(GeneralRole.ADMIN)],
         status_code=204,
         responses=problems(401, 403, 404),
         summary="Remove a member (registry-admin); their group roles end at once",

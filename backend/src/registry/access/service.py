@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import ITEM_ROLE_NAMES, Principal, granted_groups, item_role_names, item_roles_for_subtype
 from registry.access.schemas import AccessChange, AccessLog, AccessLogEntry, AccessSettings, AccessUpdate, Group, GroupCreate
-from registry.db.engine import Database
+from registry.db.engine import Connection, Database
 from registry.db.models import group_members, groups, item_access_log, item_group_roles, items, users
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from registry.http import decode_json
@@ -25,8 +24,8 @@ def _mask(names: list[str]) -> int:
     return sum({_ROLE_BY_NAME[name] for name in names})
 
 
-async def _settings(conn: AsyncConnection, item_id: uuid.UUID, owner: str, general: int) -> AccessSettings:
-    rows = await conn.execute(select(item_group_roles.c.group_id, item_group_roles.c.roles).where(item_group_roles.c.item_id == item_id))
+async def _settings(conn: Connection, item_id: uuid.UUID, owner: str, general: int) -> AccessSettings:
+    rows = await conn.rows(select(item_group_roles.c.group_id, item_group_roles.c.roles).where(item_group_roles.c.item_id == item_id))
     return AccessSettings(
         owner=owner,
         general=item_role_names(general),  # type: ignore[arg-type]
@@ -34,12 +33,12 @@ async def _settings(conn: AsyncConnection, item_id: uuid.UUID, owner: str, gener
     )
 
 
-async def get_access(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> AccessSettings:
+async def get_access(conn: Connection, principal: Principal, item_id: uuid.UUID) -> AccessSettings:
     row = await authorize(conn, principal, item_id, "manage_access")
     return await _settings(conn, item_id, row.owner, row.general_roles)
 
 
-async def _validate(conn: AsyncConnection, subtype: str, change: AccessUpdate) -> None:
+async def _validate(conn: Connection, subtype: str, change: AccessUpdate) -> None:
     """Only the subtype's roles, and only groups that exist (422 naming each offender)."""
     allowed = item_roles_for_subtype(subtype)
     errors: list[FieldError] = []
@@ -50,7 +49,7 @@ async def _validate(conn: AsyncConnection, subtype: str, change: AccessUpdate) -
                 errors.append(FieldError(f"{path}.{index}", f"{name} exists only on datasets."))
 
     check_roles(list(change.general), "general")
-    existing = set(await conn.scalars(select(groups.c.id).where(groups.c.id.in_(change.groups)))) if change.groups else set()
+    existing = {row.id for row in await conn.rows(select(groups.c.id).where(groups.c.id.in_(change.groups)))} if change.groups else set()
     for group_id, names in change.groups.items():
         if group_id not in existing:
             errors.append(FieldError(f"groups.{group_id}", "There is no group with this id."))
@@ -76,7 +75,9 @@ async def put_access(db: Database, principal: Principal, item_id: uuid.UUID, bod
 
     404 and 403 come before anything about the body."""
     async with db.write() as conn:
-        row = await authorize(conn, principal, item_id, "manage_access")
+        # The record's row is held until the change commits, so that the settings read as "old"
+        # are those this change replaces, however many changes arrive at once.
+        row = await authorize(conn, principal, item_id, "manage_access", lock=True)
         change = _decode_access(body)
         await _validate(conn, row.item_subtype, change)
         old = await _settings(conn, item_id, row.owner, row.general_roles)
@@ -106,9 +107,9 @@ def _change(settings: AccessSettings) -> dict[str, Any]:
     return {"general": settings.general, "groups": {str(group_id): roles for group_id, roles in settings.groups.items()}}
 
 
-async def access_log(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> AccessLog:
+async def access_log(conn: Connection, principal: Principal, item_id: uuid.UUID) -> AccessLog:
     await authorize(conn, principal, item_id, "manage_access")
-    rows = await conn.execute(
+    rows = await conn.rows(
         select(item_access_log).where(item_access_log.c.item_id == item_id).order_by(item_access_log.c.seq.desc())
     )
     return AccessLog(
@@ -126,9 +127,9 @@ def parse_group_id(value: str) -> uuid.UUID:
         raise NotFound(f"There is no group with id {value!r}.") from None
 
 
-async def list_groups(conn: AsyncConnection) -> list[Group]:
-    found = {row.id: Group(id=row.id, name=row.name, description=row.description, members=[]) for row in await conn.execute(select(groups).order_by(groups.c.name))}
-    for row in await conn.execute(select(group_members).order_by(group_members.c.username)):
+async def list_groups(conn: Connection) -> list[Group]:
+    found = {row.id: Group(id=row.id, name=row.name, description=row.description, members=[]) for row in await conn.rows(select(groups).order_by(groups.c.name))}
+    for row in await conn.rows(select(group_members).order_by(group_members.c.username)):
         found[row.group_id].members.append(row.username)
     return list(found.values())
 
@@ -145,10 +146,10 @@ async def create_group(db: Database, new: GroupCreate) -> Group:
     return group
 
 
-async def _require_group_and_user(conn: AsyncConnection, group_id: uuid.UUID, username: str) -> None:
-    if await conn.scalar(select(groups.c.id).where(groups.c.id == group_id)) is None:
+async def _require_group_and_user(conn: Connection, group_id: uuid.UUID, username: str) -> None:
+    if not await conn.rows(select(groups.c.id).where(groups.c.id == group_id)):
         raise NotFound(f"There is no group with id {group_id}.")
-    if await conn.scalar(select(users.c.username).where(users.c.username == username)) is None:
+    if not await conn.rows(select(users.c.username).where(users.c.username == username)):
         raise NotFound(f"There is no user {username!r}.")
 
 
@@ -158,7 +159,7 @@ async def add_member(db: Database, group_id: uuid.UUID, username: str) -> None:
         async with db.write() as conn:
             await _require_group_and_user(conn, group_id, username)
             member = group_members.c.group_id == group_id, group_members.c.username == username
-            if await conn.scalar(select(group_members.c.username).where(*member)) is None:
+            if not await conn.rows(select(group_members.c.username).where(*member)):
                 await conn.execute(insert(group_members).values(group_id=group_id, username=username))
     except IntegrityError:  # a concurrent request added the same membership first
         pass

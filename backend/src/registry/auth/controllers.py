@@ -10,7 +10,7 @@ from registry.auth import service
 from registry.auth.schemas import Me, TokenRequest, TokenResponse, User, UserCreate
 from registry.auth.tokens import issue_token
 from registry.guards import requires
-from registry.http import ApiRequest, documents_body, problems, read_json
+from registry.http import ApiRequest, CurrentUser, documents_body, problems, read_json
 
 
 class AuthController(Controller):
@@ -37,18 +37,18 @@ class AccountsController(Controller):
     tags = ["accounts"]
 
     @get("/me", responses=problems(401), summary="The signed-in user, with general roles (implied ones included) and groups")
-    async def me(self, request: ApiRequest, state: State) -> Me:
+    async def me(self, user: CurrentUser, state: State) -> Me:
         async with state.db.read() as conn:
-            return await service.me(conn, request.user.username)
+            return await service.me(conn, user.username)
 
-    @get("/users", opt=requires(GeneralRole.ADMIN), responses=problems(401, 403), summary="Every user (registry-admin)")
+    @get("/users", guards=[requires(GeneralRole.ADMIN)], responses=problems(401, 403), summary="Every user (registry-admin)")
     async def list_users(self, state: State) -> list[User]:
         async with state.db.read() as conn:
             return await service.list_users(conn)
 
     @post(
         "/users",
-        opt=requires(GeneralRole.ADMIN),
+        guards=[requires(GeneralRole.ADMIN)],
         dependencies=documents_body(UserCreate),
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a user (registry-admin)",

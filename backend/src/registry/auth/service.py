@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import GENERAL_ROLE_NAMES, GeneralRole, Principal, close_general, general_role_names
 from registry.auth import limits
 from registry.auth.passwords import hash_password, verify_password
 from registry.auth.schemas import GroupRef, Me, User, UserCreate
-from registry.db.engine import Database
+from registry.db.engine import Connection, Database
 from registry.db.models import group_members, groups, users
 from registry.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from registry.items.subtypes import email_length_problem
@@ -51,16 +50,17 @@ async def create_user(db: Database, new: UserCreate) -> User:
     return User(new.username, new.display_name, new.email, general_role_names(values["roles"]))
 
 
-async def list_users(conn: AsyncConnection) -> list[User]:
-    rows = await conn.execute(select(users).order_by(users.c.username))
+async def list_users(conn: Connection) -> list[User]:
+    rows = await conn.rows(select(users).order_by(users.c.username))
     return [_user(row) for row in rows]
 
 
-async def me(conn: AsyncConnection, username: str) -> Me:
-    row = (await conn.execute(select(users).where(users.c.username == username))).one_or_none()
-    if row is None:
+async def me(conn: Connection, username: str) -> Me:
+    found = await conn.rows(select(users).where(users.c.username == username))
+    if not found:
         raise NotFound(f"There is no user {username!r}.")
-    member_of = await conn.execute(
+    row = found[0]
+    member_of = await conn.rows(
         select(groups.c.id, groups.c.name)
         .join(group_members, group_members.c.group_id == groups.c.id)
         .where(group_members.c.username == username)
@@ -72,20 +72,21 @@ async def me(conn: AsyncConnection, username: str) -> Me:
 
 async def authenticate(db: Database, settings: Settings, username: str, password: str, address: str) -> Principal:
     """The principal for these credentials; 429 while this username or address is rate limited."""
-    await limits.check(db, settings, username, address)
+    await limits.begin_attempt(db, settings, username, address)
     async with db.read() as conn:
-        row = (await conn.execute(select(users.c.password_hash, users.c.roles).where(users.c.username == username))).one_or_none()
+        found = await conn.rows(select(users.c.password_hash, users.c.roles).where(users.c.username == username))
+    row = found[0] if found else None
     if not await verify_password(row.password_hash if row else None, password) or row is None:
-        await limits.record_failure(db, username, address)
+        limits.failed(username, address)
         raise NotAuthenticated("Wrong username or password.")
-    await limits.clear(db, username, address)
+    await limits.succeeded(db, username, address)
     return Principal(username=username, roles=GeneralRole(row.roles))
 
 
 async def ensure_admin(db: Database, password: str | None) -> str | None:
     """On a first start with no users, create `admin`. Returns the generated password, if one was made."""
     async with db.read() as conn:
-        if await conn.scalar(select(func.count()).select_from(users)):
+        if await conn.rows(select(users.c.username).limit(1)):
             return None
     generated = None if password else secrets.token_urlsafe(12)
     try:

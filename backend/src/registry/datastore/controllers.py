@@ -17,8 +17,8 @@ from litestar.response import Stream
 from registry.datastore import service
 from registry.datastore.paths import MAX_PATH_LENGTH, PATH_PATTERN, FilePath
 from registry.datastore.schemas import FileInfo, FileList, FileLog
-from registry.errors import RegistryError
-from registry.http import ApiRequest, documents_body, problems
+from registry.errors import NotFound, RegistryError
+from registry.http import ApiRequest, CurrentUser, documents_body, problems
 from registry.items.controllers import ItemId
 from registry.items.service import parse_item_id
 
@@ -69,14 +69,14 @@ class FilesController(Controller):
     tags = ["datastore"]
 
     @get("/files", responses=problems(401, 403, 404), summary="A dataset's files, sorted by path")
-    async def list_files(self, item_id: ItemId, request: ApiRequest, state: State) -> FileList:
+    async def list_files(self, item_id: ItemId, user: CurrentUser, state: State) -> FileList:
         async with state.db.read() as conn:
-            return await service.list_files(conn, request.user, parse_item_id(item_id))
+            return await service.list_files(conn, user, parse_item_id(item_id))
 
     @get("/file-log", responses=problems(401, 403, 404), summary="Every change of a dataset's files, newest first")
-    async def file_log(self, item_id: ItemId, request: ApiRequest, state: State) -> FileLog:
+    async def file_log(self, item_id: ItemId, user: CurrentUser, state: State) -> FileLog:
         async with state.db.read() as conn:
-            return await service.file_log(conn, request.user, parse_item_id(item_id))
+            return await service.file_log(conn, user, parse_item_id(item_id))
 
     @put(
         "/files/{file_path:path}",
@@ -95,6 +95,7 @@ class FilesController(Controller):
     async def upload(
         self,
         request: ApiRequest,
+        user: CurrentUser,
         item_id: ItemId,
         file_path: FilePathParameter,
         state: State,
@@ -103,7 +104,7 @@ class FilesController(Controller):
         info, created = await service.put_file(
             state.db,
             state.files,
-            request.user,
+            user,
             parse_item_id(item_id),
             _file_path(request, item_id),
             if_match,
@@ -127,6 +128,7 @@ class FilesController(Controller):
     async def download(
         self,
         request: ApiRequest,
+        user: CurrentUser,
         item_id: ItemId,
         file_path: FilePathParameter,
         state: State,
@@ -134,10 +136,13 @@ class FilesController(Controller):
     ) -> Stream:
         dataset = parse_item_id(item_id)
         async with state.db.read() as conn:
-            row = await service.find_file(conn, request.user, dataset, _file_path(request, item_id))
+            row = await service.find_file(conn, user, dataset, _file_path(request, item_id))
         byte_range = _byte_range(range_header, row.size)
         start, end = byte_range or (0, row.size - 1)
-        chunks: AsyncIterator[bytes] = await state.files.open_range(dataset, row.blob, start, end) if row.size else _nothing()
+        try:
+            chunks: AsyncIterator[bytes] = await state.files.open_range(dataset, row.blob, start, end) if row.size else _nothing()
+        except FileNotFoundError:
+            raise NotFound(f"The bytes of {row.path} are missing from the file store. Tell the registry's operators.") from None
         name = row.path.rsplit("/", 1)[-1]
         headers = {
             "Content-Length": str(end - start + 1 if row.size else 0),
@@ -151,8 +156,8 @@ class FilesController(Controller):
         return Stream(chunks, status_code=206 if byte_range else 200, media_type="application/octet-stream", headers=headers)
 
     @delete("/files/{file_path:path}", status_code=204, responses=problems(401, 403, 404), summary="Delete a file")
-    async def delete_file(self, request: ApiRequest, item_id: ItemId, file_path: FilePathParameter, state: State) -> None:
-        await service.delete_file(state.db, state.files, request.user, parse_item_id(item_id), _file_path(request, item_id))
+    async def delete_file(self, request: ApiRequest, user: CurrentUser, item_id: ItemId, file_path: FilePathParameter, state: State) -> None:
+        await service.delete_file(state.db, state.files, user, parse_item_id(item_id), _file_path(request, item_id))
 
 
 async def _nothing() -> AsyncIterator[bytes]:

@@ -11,15 +11,14 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.access.roles import DATASET, Principal
 from registry.datastore.paths import FilePath
 from registry.datastore.schemas import FileInfo, FileList, FileLog, FileLogEntry
 from registry.datastore.storage import FileStore, StoredBlob
-from registry.db.engine import Database
+from registry.db.engine import Connection, Database
 from registry.db.models import dataset_file_log, dataset_files
 from registry.errors import NotFound, PreconditionFailed, ValidationFailed
 from registry.items.service import authorize
@@ -27,7 +26,7 @@ from registry.items.service import authorize
 _STRONG_SHA256 = re.compile(r'^"([0-9a-f]{64})"$')
 
 
-async def authorize_files(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID, action: str) -> Row[Any]:
+async def authorize_files(conn: Connection, principal: Principal, item_id: uuid.UUID, action: str) -> Any:  # noqa: ANN401
     """404 for no record, 403 if the caller may not view it, 422 if it is no dataset, then 403 for `action`."""
     row = await authorize(conn, principal, item_id, "view")
     if row.item_subtype != DATASET:
@@ -35,19 +34,19 @@ async def authorize_files(conn: AsyncConnection, principal: Principal, item_id: 
     return await authorize(conn, principal, item_id, action)
 
 
-def _info(row: Row[Any]) -> FileInfo:
+def _info(row: Any) -> FileInfo:  # noqa: ANN401
     return FileInfo(path=row.path, size=row.size, sha256=row.sha256, uploaded_at=row.uploaded_at)
 
 
-async def list_files(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> FileList:
+async def list_files(conn: Connection, principal: Principal, item_id: uuid.UUID) -> FileList:
     await authorize_files(conn, principal, item_id, "read_files")
-    rows = await conn.execute(select(dataset_files).where(dataset_files.c.item_id == item_id).order_by(dataset_files.c.path))
+    rows = await conn.rows(select(dataset_files).where(dataset_files.c.item_id == item_id).order_by(dataset_files.c.path))
     return FileList(files=[_info(row) for row in rows])
 
 
-async def file_log(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> FileLog:
+async def file_log(conn: Connection, principal: Principal, item_id: uuid.UUID) -> FileLog:
     await authorize_files(conn, principal, item_id, "read_files")
-    rows = await conn.execute(
+    rows = await conn.rows(
         select(dataset_file_log).where(dataset_file_log.c.item_id == item_id).order_by(dataset_file_log.c.seq.desc())
     )
     return FileLog(
@@ -62,9 +61,10 @@ def _expected_sha256(if_match: str) -> str:
     return match[1]
 
 
-async def _current(conn: AsyncConnection, item_id: uuid.UUID, path: str) -> Row[Any] | None:
+async def _current(conn: Connection, item_id: uuid.UUID, path: str) -> Any:  # noqa: ANN401
     statement = select(dataset_files).where(dataset_files.c.item_id == item_id, dataset_files.c.path == path)
-    return (await conn.execute(statement)).one_or_none()
+    rows = await conn.rows(statement)
+    return rows[0] if rows else None
 
 
 async def put_file(
@@ -113,12 +113,13 @@ async def _record_upload(
                 old_blob = None
             else:
                 current = await _current(conn, item_id, path)
-                changed = await conn.execute(
+                changed = await conn.rows(
                     update(dataset_files)
                     .where(dataset_files.c.item_id == item_id, dataset_files.c.path == path, dataset_files.c.sha256 == expected)
                     .values(**values)
+                    .returning(dataset_files.c.path)
                 )
-                if changed.rowcount != 1 or current is None:
+                if not changed or current is None:
                     raise PreconditionFailed("The file has changed since you read it: fetch its sha256 again.")
                 old_blob = current.blob
             await conn.execute(
@@ -137,28 +138,28 @@ async def _record_upload(
     return FileInfo(path=path, size=stored.size, sha256=stored.sha256, uploaded_at=now), old_blob
 
 
-async def find_file(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID, path: FilePath) -> Row[Any]:
+async def find_file(conn: Connection, principal: Principal, item_id: uuid.UUID, path: FilePath) -> Any:  # noqa: ANN401
     await authorize_files(conn, principal, item_id, "read_files")
-    row = await _current(conn, item_id, path.checked())
+    row = await _current(conn, item_id, checked := path.checked())
     if row is None:
-        raise NotFound(f"This dataset has no file {path}.")
+        raise NotFound(f"This dataset has no file {checked}.")
     return row
 
 
 async def delete_file(db: Database, store: FileStore, principal: Principal, item_id: uuid.UUID, path: FilePath) -> None:
     async with db.write() as conn:
         await authorize_files(conn, principal, item_id, "write_files")
-        row = await _current(conn, item_id, path := path.checked())
+        row = await _current(conn, item_id, checked := path.checked())
         if row is None:
-            raise NotFound(f"This dataset has no file {path}.")
-        await conn.execute(delete(dataset_files).where(dataset_files.c.item_id == item_id, dataset_files.c.path == path))
+            raise NotFound(f"This dataset has no file {checked}.")
+        await conn.execute(delete(dataset_files).where(dataset_files.c.item_id == item_id, dataset_files.c.path == checked))
         await conn.execute(
             insert(dataset_file_log).values(
                 item_id=item_id,
                 at=datetime.datetime.now(datetime.UTC),
                 by=principal.username,
                 action="deleted",
-                path=path,
+                path=checked,
                 size=row.size,
                 sha256=row.sha256,
             )

@@ -1,496 +1,362 @@
-"""The engines and the three ways to use them: a read connection, a write transaction, or one
-of the hottest reads run on the driver itself (`DriverQuery`)."""
+"""The database: this module owns the connections, and `Database.read()` and `Database.write()`
+are the two ways to use them. Statements are built with SQLAlchemy Core and compiled by it.
+
+PostgreSQL runs them on asyncpg's own pool, SQLite through SQLAlchemy's engine: SQLAlchemy's
+execution layer cost more than the database itself on every request (docs/decisions.md, "The
+database layer"), and asyncpg's pool, configured, is the cheapest maintained one.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
-import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+import functools
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 import asyncpg
-import asyncpg.exceptions
 import msgspec
-from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import Dialect, Executable, event, literal_column, make_url
+from sqlalchemy import Executable, event, make_url
+from sqlalchemy.schema import ExecutableDDLElement
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.types import TypeEngine
 
+# How the app's connections name themselves to PostgreSQL (pg_stat_activity.application_name).
+APPLICATION_NAME = "registry"
+# Settings of every PostgreSQL connection besides its name and statement timeout. Each statement
+# is planned for its values: a search's or a filter's best plan depends on the value (the trigram
+# or the owner's index for a rare one, the sort's index for a common one), and a plan prepared
+# blind to it was a thousand times slower for some terms. Costs are those of records in memory,
+# which a registry's are many times over. See docs/performance.md.
+POSTGRES_SESSION = {"plan_cache_mode": "force_custom_plan", "random_page_cost": "1.1"}
+# Seconds a request waits for a connection (or SQLite's write lock) when no statement timeout is set.
+UNBOUNDED_WAIT = 30
+
+# Every statement sent, at DEBUG level (`REGISTRY_LOG_LEVEL=debug` shows them).
+statements_log = logging.getLogger("registry.sql")
 _json_encoder = msgspec.json.Encoder()
+_POSTGRESQL = postgresql.asyncpg.dialect()
+Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
-def _json_serializer(value: Any) -> str:
+def _json_text(value: Any) -> str:  # noqa: ANN401
     return _json_encoder.encode(value).decode()
 
 
-# PostgreSQL connections per worker process. Fixed pools without overflow: a request that finds
-# every connection busy waits for one (up to POOL_TIMEOUT) rather than opening and closing a
-# connection of its own, which under load costs more than the query.
-POSTGRES_POOLS = {"reader": 10, "writer": 10, "driver reader": 20, "driver planner": 10, "driver writer": 10}
-SQLITE_READ_POOL = 8
-POOL_TIMEOUT = 10
-Role = Literal["any", "reader", "writer"]
-DriverRole = Literal["driver reader", "driver planner", "driver writer"]
+class DatabaseBusy(Exception):
+    """No connection could be had within the statement timeout: every one was busy."""
 
 
-def create_engine(url: str, *, role: Role = "any") -> AsyncEngine:
-    """An engine for `url`, with the pool of its `role`.
+class Connection(Protocol):
+    """What `Database.read()` and `Database.write()` give: statements run on one connection (in
+    `write()`, one transaction). A list of parameter mappings runs the statement once for each.
+    Rows read by position or by column name, as attributes."""
 
-    "reader": connections in autocommit mode, so a read is its statements alone, without BEGIN
-    and ROLLBACK round trips (each statement sees committed data, as in a READ COMMITTED
-    transaction), and that refuse to change data. "writer": transactions; on SQLite exactly one
-    connection. "any" (migrations and tools): transactions, the driver's default pool.
-    """
-    options: dict[str, Any] = {}
-    # A database that does not answer must fail a request in seconds, not hang it.
-    connect_args: dict[str, Any] = {"timeout": 5}
-    if role == "reader":
-        # Nothing to reset when a connection comes back: autocommit leaves no transaction open.
-        options |= {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
-    if url.startswith("sqlite"):
-        if role == "writer":
-            # Database.write() takes turns before it checks out, so this one connection is never waited for.
-            options |= {"pool_size": 1, "max_overflow": 0}
-        elif role == "reader":
-            # A fixed pool here too: an overflow connection opened and closed per request (a thread
-            # and its PRAGMAs each time) made a fetch under load eight times slower.
-            options |= {"pool_size": SQLITE_READ_POOL, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT}
-    elif role != "any":
-        options |= {"pool_size": POSTGRES_POOLS[role], "max_overflow": 0, "pool_timeout": POOL_TIMEOUT}
-        if role == "reader":
-            connect_args["server_settings"] = _READ_ONLY
-    engine = create_async_engine(
-        url,
-        json_serializer=_json_serializer,
-        json_deserializer=msgspec.json.decode,
-        connect_args=connect_args,
-        **options,
+    async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]: ...
+
+    async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None: ...
+
+
+class _Row(asyncpg.Record):
+    """A row from asyncpg, also readable by attribute, as SQLAlchemy's rows are."""
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class _PostgresStatement(NamedTuple):
+    sql: str
+    # Per parameter of the SQL, in order: its name, whether the caller gives its value, and the
+    # value the statement fixes otherwise.
+    parameters: tuple[tuple[str, bool, Any], ...]
+
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        return [values[name] if given else fixed for name, given, fixed in self.parameters]
+
+
+@functools.lru_cache(maxsize=512)
+def _for_postgresql(statement: Executable, keys: tuple[str, ...]) -> _PostgresStatement | None:
+    """`statement` compiled for PostgreSQL (an INSERT or UPDATE for the columns `keys`
+    name), or None when it holds an IN list of values, which each call compiles for its values."""
+    if isinstance(statement, ExecutableDDLElement):
+        return _PostgresStatement(str(statement.compile(dialect=_POSTGRESQL)), ())
+    compiled = statement.compile(dialect=_POSTGRESQL, column_keys=list(keys))  # type: ignore[attr-defined]
+    if compiled.post_compile_params:
+        return None
+    binds = compiled.binds
+    return _PostgresStatement(
+        compiled.string, tuple((name, binds[name].required, binds[name].effective_value) for name in compiled.positiontup or ())
     )
+
+
+def _sql_and_arguments(statement: Executable, parameters: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """The SQL of `statement` for PostgreSQL and its arguments in the SQL's order."""
+    compiled = _for_postgresql(statement, tuple(parameters))
+    if compiled is not None:
+        return compiled.sql, compiled.arguments(parameters)
+    # An IN list of values: SQLAlchemy writes a parameter for each value, which it needs to see
+    # (values given as parameters are bound first, which SQLAlchemy allows on SELECTs).
+    bound = statement.params(parameters) if parameters else statement  # type: ignore[attr-defined]
+    expanded = bound.compile(dialect=_POSTGRESQL, column_keys=list(parameters), compile_kwargs={"render_postcompile": True})
+    values = expanded.construct_params()
+    return expanded.string, [values[name] for name in expanded.positiontup or ()]
+
+
+class _PostgresConnection:
+    """`Connection` on an asyncpg connection: asyncpg's own codecs turn values to and from
+    PostgreSQL's types (UUIDs, times with time zone, arrays; JSON through `_set_up_connection`),
+    and asyncpg prepares and caches each statement."""
+
+    def __init__(self, driver: asyncpg.Connection) -> None:
+        self._driver = driver
+
+    async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        sql, arguments = _sql_and_arguments(statement, parameters or {})
+        statements_log.debug(sql)
+        try:
+            return await self._driver.fetch(sql, *arguments)
+        except asyncpg.IntegrityConstraintViolationError as error:
+            raise IntegrityError(sql, parameters, error) from error
+
+    async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None:
+        if isinstance(parameters, Sequence):
+            if not parameters:
+                return
+            sql = _sql_and_arguments(statement, parameters[0])[0]
+            statements_log.debug(sql)
+            try:
+                await self._driver.executemany(sql, [_sql_and_arguments(statement, row)[1] for row in parameters])
+            except asyncpg.IntegrityConstraintViolationError as error:
+                raise IntegrityError(sql, parameters, error) from error
+            return
+        await self.rows(statement, parameters)
+
+
+class _SqliteConnection:
+    """`Connection` on SQLAlchemy's connection, which turns values to and from SQLite's storage."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        return (await self._conn.execute(statement, parameters)).all()
+
+    async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None:
+        if isinstance(parameters, Sequence) and not parameters:
+            return
+        await self._conn.execute(statement, parameters)
+
+
+def sqlalchemy_engine(url: str, *, wait: float = UNBOUNDED_WAIT, **options: Any) -> AsyncEngine:  # noqa: ANN401
+    """A SQLAlchemy engine for `url`: for SQLite in `Database`, and for migrations and tools on
+    either database. SQLite's connections are set up as the app's are, and wait up to `wait`
+    seconds for another's write lock."""
+    engine = create_async_engine(url, json_serializer=_json_text, json_deserializer=msgspec.json.decode, **options)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _configure_sqlite_reader if role == "reader" else _configure_sqlite)
+        event.listen(engine.sync_engine, "connect", functools.partial(_configure_sqlite, wait=wait))
     return engine
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any, *, wait: float) -> None:  # noqa: ANN401
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={round(wait * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def _configure_sqlite_reader(dbapi_connection: Any, record: Any) -> None:
-    """A read connection: as any other, and a write through it fails (SQLITE_READONLY) instead of
-    becoming a second writer. Last, because switching a new database to WAL is itself a write."""
-    _configure_sqlite(dbapi_connection, record)
+class Database:
+    """The connections of one process, within one budget of `pool_size` connections.
+
+    PostgreSQL: one asyncpg pool serves both ways in. A read runs its statements in autocommit
+    mode (each alone, without BEGIN and ROLLBACK round trips); a write is a transaction. A
+    connection comes back with nothing to reset (the app changes no session state; asyncpg rolls
+    back a transaction left open), so the pool's reset round trip is skipped.
+
+    SQLite lets one connection write at a time, and connections racing for its lock wait far
+    longer than a queue in the process does: every write transaction goes through one connection,
+    taking turns for it in arrival order (`BEGIN IMMEDIATE` takes the lock against other
+    processes), while reads use the rest of the budget, read-only connections that WAL lets run
+    alongside the writer.
+
+    Requests take turns for connections in arrival order (`_connections`): the pools hand a
+    connection that comes back to whoever asks first, so under load a newcomer overtook requests
+    that had waited, and some waited many times as long as the rest.
+
+    A statement running past `statement_timeout` seconds is cancelled (PostgreSQL's own
+    `statement_timeout`; on SQLite the connection is interrupted), and a request that waits as
+    long for a connection gives up: either way the caller gets an error, and the connection serves
+    the next request. None (migrations, tools): statements run as long as they take.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10, statement_timeout: float | None = 10.0) -> None:
+        self.is_sqlite = url.startswith("sqlite")
+        self.statement_timeout = statement_timeout
+        self._longest_wait = statement_timeout or UNBOUNDED_WAIT
+        if self.is_sqlite:
+            read_connections = max(pool_size - 1, 1)
+            # Another process holding the write lock is waited for as long as a request waits for a connection.
+            options = {"wait": self._longest_wait, "max_overflow": 0, "pool_timeout": self._longest_wait, "pool_reset_on_return": None}
+            self._write_engine = sqlalchemy_engine(url, pool_size=1, **options)
+            self._read_engine = sqlalchemy_engine(url, pool_size=read_connections, isolation_level="AUTOCOMMIT", **options)
+            event.listen(self._write_engine.sync_engine, "connect", _no_transactions_of_the_drivers_own)
+            event.listen(self._write_engine.sync_engine, "begin", _begin_immediate)
+            event.listen(self._read_engine.sync_engine, "connect", _read_only)
+            for engine in self.engines:
+                event.listen(engine.sync_engine, "before_cursor_execute", _log_statement)
+                if statement_timeout is not None:
+                    event.listen(engine.sync_engine, "before_cursor_execute", self._start_sqlite_clock)
+                    event.listen(engine.sync_engine, "after_cursor_execute", _stop_sqlite_clock)
+                    event.listen(engine.sync_engine, "handle_error", _stop_sqlite_clock_on_error)
+            self._writer = asyncio.Semaphore(1)
+        else:
+            read_connections = pool_size
+            dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+            timeout_ms = round((statement_timeout or 0) * 1000)  # 0: none
+            self._pool: asyncpg.Pool | None = None
+            self._pool_options = dict(
+                dsn=dsn,
+                min_size=0,
+                max_size=pool_size,
+                # A database that does not answer must fail a request in seconds, not hang it.
+                timeout=5,
+                init=_set_up_connection,
+                reset=_nothing_to_reset,
+                record_class=_Row,
+                server_settings={"application_name": APPLICATION_NAME, "statement_timeout": f"{timeout_ms}ms", **POSTGRES_SESSION},
+            )
+            self._pool_opening = asyncio.Lock()
+        # Turns for the connections reads use (PostgreSQL: every connection).
+        self._connections = asyncio.Semaphore(read_connections)
+        self._long_reads = asyncio.Semaphore(max(read_connections // 2, 1))
+
+    @property
+    def engines(self) -> tuple[AsyncEngine, ...]:
+        """SQLite: the engines (for SQLAlchemy's event listeners); PostgreSQL: none."""
+        return (self._write_engine, self._read_engine) if self.is_sqlite else ()
+
+    @contextlib.asynccontextmanager
+    async def read(self, *, may_run_long: bool = False) -> AsyncIterator[Connection]:
+        """A connection for reading: each statement sees what was committed before it began.
+
+        `may_run_long` (a search, which may read many records): at most half of the read
+        connections serve such reads at once, so the others stay free for everything else.
+        """
+        if may_run_long:
+            await self._take_turn(self._long_reads)
+        try:
+            await self._take_turn(self._connections)
+            try:
+                if self.is_sqlite:
+                    async with self._read_engine.connect() as conn:
+                        yield _SqliteConnection(conn)
+                else:
+                    async with (self._pool or await self._open_pool()).acquire() as driver:
+                        yield _PostgresConnection(driver)
+            finally:
+                self._connections.release()
+        finally:
+            if may_run_long:
+                self._long_reads.release()
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[Connection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        turns = self._writer if self.is_sqlite else self._connections
+        await self._take_turn(turns)
+        try:
+            if self.is_sqlite:
+                async with self._write_engine.begin() as conn:
+                    yield _SqliteConnection(conn)
+            else:
+                async with (self._pool or await self._open_pool()).acquire() as driver, driver.transaction():
+                    yield _PostgresConnection(driver)
+        finally:
+            turns.release()
+
+    async def _take_turn(self, turns: asyncio.Semaphore) -> None:
+        """One of `turns`, in arrival order; DatabaseBusy if none comes within the longest wait.
+        (No timeout scope when one is free: it would cost as much as taking a connection.)"""
+        if not turns.locked():
+            await turns.acquire()
+            return
+        try:
+            async with asyncio.timeout(self._longest_wait):
+                await turns.acquire()
+        except TimeoutError:
+            raise DatabaseBusy from None
+
+    async def _open_pool(self) -> asyncpg.Pool:
+        """The pool opens on first use: asyncpg binds it to the event loop it opens in."""
+        async with self._pool_opening:
+            if self._pool is None:
+                self._pool = await asyncpg.create_pool(**self._pool_options)
+        return self._pool
+
+    async def dispose(self) -> None:
+        if self.is_sqlite:
+            for engine in self.engines:
+                await engine.dispose()
+        elif self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def _start_sqlite_clock(self, conn: SyncConnection, *_: Any) -> None:  # noqa: ANN401
+        assert self.statement_timeout is not None
+        driver = conn.connection.driver_connection
+        conn.info["statement_clock"] = asyncio.get_running_loop().call_later(self.statement_timeout, _interrupt, driver)
+
+
+async def _set_up_connection(driver: asyncpg.Connection) -> None:
+    """JSON values as msgspec writes and reads them."""
+    for name in ("json", "jsonb"):
+        await driver.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=msgspec.json.decode, format="text")
+
+
+async def _nothing_to_reset(_driver: asyncpg.Connection) -> None:
+    """The app changes no session state (asyncpg itself rolls back a transaction left open)."""
+
+
+def _no_transactions_of_the_drivers_own(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401
+    """The writer's transactions begin with `_begin_immediate` alone."""
+    dbapi_connection.isolation_level = None
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401
+    """A write through a read connection fails (SQLITE_READONLY) instead of becoming a second
+    writer. After the connection's set-up, because switching a new database to WAL is a write."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 
-_READ_ONLY = {"default_transaction_read_only": "on"}
-# Plans for the values of each call (see `DriverQuery.plan_per_call`), made for records in memory:
-# a registry's records fit in memory many times over, and with the default random_page_cost
-# (4, for spinning disks) PostgreSQL walked 20,000 records in sort order for a term in 0.2 % of
-# a million (76 ms) rather than read the 1,700 that hold it (30 ms).
-PLANNED_PER_CALL_SETTINGS = {"plan_cache_mode": "force_custom_plan", "random_page_cost": "1.1"}
-# The session settings of each driver pool (`_DriverPool`). "driver reader" serves most reads;
-# "driver planner" plans each query for its values (see `DriverQuery.plan_per_call`); "driver
-# writer" runs the statements that need no transaction around them. Reader and planner
-# connections are read-only and in autocommit mode, and nothing changes their session: nothing
-# needs resetting when one comes back.
-_DRIVER_SERVER_SETTINGS: dict[DriverRole, dict[str, str]] = {
-    "driver reader": _READ_ONLY,
-    "driver planner": _READ_ONLY | PLANNED_PER_CALL_SETTINGS,
-    "driver writer": {},
-}
+def _log_statement(_conn: SyncConnection, _cursor: Any, statement: str, *_: Any) -> None:  # noqa: ANN401
+    statements_log.debug(statement)
 
 
-class _DriverPool:
-    """PostgreSQL: a fixed number of the driver's own connections of one role (see
-    `_DRIVER_SERVER_SETTINGS`), for `Database.rows`, the hottest reads, and
-    `Database.execute_alone`. Checking a connection out of SQLAlchemy's pool and back cost a fifth
-    of a record fetch. Connections are handed out last in, first out, and open on first use,
-    inside the server's event loop.
-
-    asyncpg's own pool costs a tenth of a record fetch per use: it returns a connection through
-    `asyncio.shield` (a task per call), inside a timeout scope even without a timeout, and bounds
-    a wait with `asyncio.wait_for`. Here a free connection is taken and given back with no await
-    at all; only a request that finds every connection busy waits (up to POOL_TIMEOUT), in line.
-
-    A connection that comes back after anything but a finished statement or an error the server
-    reported (a lost server, a request cancelled mid-answer) is never handed out again: it is
-    closed, and its place opened afresh on demand. So is one found closed while it sat idle.
-    """
-
-    def __init__(self, dsn: str, size: int, server_settings: dict[str, str]) -> None:
-        self._dsn = dsn
-        self._size = size
-        self._server_settings = server_settings
-        self._idle: list[asyncpg.Connection] = []
-        # Connections open, being opened, or promised to a waiter.
-        self._places_taken = 0
-        # Each resolves to a connection, or to None: a place is free, open a connection in it.
-        self._waiters: collections.deque[asyncio.Future[asyncpg.Connection | None]] = collections.deque()
-        self._closing: set[asyncio.Task[None]] = set()
-
-    async def send(self, db: Database, query: DriverQuery, parameters: Mapping[str, Any], *, fetch: bool) -> list[Any]:
-        """`query` on one of the pool's connections (see `DriverQuery._send`)."""
-        driver = await self._acquire()
-        try:
-            rows = await query._send(db, driver, parameters, fetch=fetch)
-        except asyncpg.PostgresError:
-            # The server refused the statement and answered: the connection is as good as before.
-            self._release(driver)
-            raise
-        except BaseException:
-            self._discard(driver)
-            raise
-        self._release(driver)
-        return rows
-
-    async def _acquire(self) -> asyncpg.Connection:
-        while self._idle:
-            driver = self._idle.pop()
-            if not driver.is_closed():
-                return driver
-            self._places_taken -= 1
-        if self._places_taken < self._size:
-            self._places_taken += 1
-            return await self._open()
-        waiter: asyncio.Future[asyncpg.Connection | None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        try:
-            async with asyncio.timeout(POOL_TIMEOUT):
-                driver = await waiter
-        except BaseException:
-            if waiter.done() and not waiter.cancelled():
-                # Handed a connection or a place just as the wait ended: pass it on.
-                handed = waiter.result()
-                if handed is None:
-                    self._free_place()
-                else:
-                    self._hand_over(handed)
-            raise
-        return driver if driver is not None else await self._open()
-
-    async def _open(self) -> asyncpg.Connection:
-        """A new connection in a place already taken (given up again if it cannot be opened)."""
-        try:
-            driver = await asyncpg.connect(self._dsn, timeout=5, server_settings=self._server_settings)
-            await _json_codecs(driver)
-        except BaseException:
-            self._free_place()
-            raise
-        return driver
-
-    def _release(self, driver: asyncpg.Connection) -> None:
-        if driver.is_closed():
-            self._free_place()
-        else:
-            self._hand_over(driver)
-
-    def _discard(self, driver: asyncpg.Connection) -> None:
-        """Closed in the background, its place freed once it is: a statement cancelled midway
-        is first cancelled on the server (asyncpg sends the request), not left running there."""
-        closing = asyncio.get_running_loop().create_task(self._close(driver))
-        self._closing.add(closing)
-        closing.add_done_callback(self._closing.discard)
-
-    async def _close(self, driver: asyncpg.Connection) -> None:
-        try:
-            await driver.close(timeout=5)
-        except Exception:  # noqa: BLE001 - a connection that cannot close politely is cut off
-            driver.terminate()
-        finally:
-            self._free_place()
-
-    def _free_place(self) -> None:
-        self._places_taken -= 1
-        self._hand_over(None)
-
-    def _hand_over(self, driver: asyncpg.Connection | None) -> None:
-        """A connection (or, for None, a free place) to the longest waiter still waiting."""
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                if driver is None:
-                    self._places_taken += 1
-                waiter.set_result(driver)
-                return
-        if driver is not None:
-            self._idle.append(driver)
-
-    async def close(self) -> None:
-        idle, self._idle = self._idle, []
-        for driver in idle:
-            await driver.close()
-        await asyncio.gather(*self._closing)
+def _begin_immediate(conn: SyncConnection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-async def _json_codecs(conn: asyncpg.Connection) -> None:
-    """JSON values as SQLAlchemy's asyncpg dialect handles them: written as the text the column
-    type's bind processor made of them (`DriverQuery` applies it), read decoded by the driver."""
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, schema="pg_catalog", encoder=str, decoder=msgspec.json.decode, format="text")
+def _interrupt(driver: Any) -> None:  # noqa: ANN401
+    """Stop the statement the aiosqlite connection `driver` runs in its thread (it fails with
+    SQLITE_INTERRUPT); called on the event loop."""
+    asyncio.ensure_future(driver.interrupt())
 
 
-StatementObserver = Callable[[str, Any], None]
-# A unique constraint refused a row: as SQLAlchemy reports it, and as each driver does on `DriverQuery`.
-UNIQUE_VIOLATIONS: tuple[type[Exception], ...] = (IntegrityError, asyncpg.exceptions.UniqueViolationError, sqlite3.IntegrityError)
+def _stop_sqlite_clock(conn: SyncConnection, *_: Any) -> None:  # noqa: ANN401
+    clock = conn.info.pop("statement_clock", None)
+    if clock is not None:
+        clock.cancel()
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    # Per positional parameter: its name, its value when the statement fixes it, its type's processor.
-    parameters: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]
-    # Per column its type's result processor; None when no column has one (decided once here,
-    # not on every call).
-    results: tuple[Callable[[Any], Any] | None, ...] | None
-
-
-class DriverQuery:
-    """A statement built with SQLAlchemy Core, compiled once per database, and run on the pooled
-    connection's own driver (asyncpg, aiosqlite).
-
-    For the statements every request makes (a record, a page of records, a create's inserts),
-    SQLAlchemy's execution layer (parameter and result objects, cursor adaptation, a greenlet
-    switch per call) costs more than the database takes to answer. This sends the very SQL
-    SQLAlchemy would, through the same pools, with parameters and results passed through the
-    column types' own processors, so the values are the same as SQLAlchemy's. IN lists must be
-    written as one parameter per value (no "expanding" parameters). Values the statement fixes
-    (`!= 0`, `LIMIT 26`) are written into its SQL: see `_constants_inline`.
-    """
-
-    def __init__(self, statement: Executable, *, plan_per_call: bool = False, named_rows: bool = True) -> None:
-        self.statement = statement
-        # Rows as named tuples, or (False) as the driver's own sequences in column order: for a
-        # page of many rows read by position, the named tuples cost more than the rest of it.
-        self.named_rows = named_rows
-        # PostgreSQL keeps one generic plan for a statement prepared again and again. A search's
-        # or a filter's best plan depends on its value (the trigram or the owner's index for a
-        # rare one, the sort's index for a common one): planned blind to the value it can be a
-        # thousand times slower. Such queries run on connections that plan every call (at a
-        # planning's cost, which others are spared).
-        self.plan_per_call = plan_per_call
-        # What it returns: a SELECT's columns, or what an INSERT or UPDATE lists in RETURNING.
-        columns = statement.exported_columns  # type: ignore[attr-defined]
-        self._columns = list(columns)
-        self.row = collections.namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
-        self._compiled: dict[str, _Compiled] = {}
-
-    def _for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._compiled.get(dialect.name)
-        if compiled is None:
-            sql = _constants_inline(self.statement, dialect).compile(dialect=dialect)
-            binds = sql.binds
-            assert sql.positiontup is not None, "both drivers take positional parameters"
-            compiled = self._compiled[dialect.name] = _Compiled(
-                sql=sql.string,
-                parameters=tuple(
-                    (name, binds[name].effective_value, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                    for name in sql.positiontup
-                ),
-                results=_result_processors([_result_processor(column.type, dialect) for column in self._columns]),
-            )
-        return compiled
-
-    def sql_and_arguments(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, list[Any]]:
-        """What `Database.rows` sends for `parameters` (for EXPLAIN in the benchmark's report)."""
-        compiled = self._for(dialect)
-        return compiled.sql, self._arguments(compiled, parameters)
-
-    def _arguments(self, compiled: _Compiled, parameters: Mapping[str, Any]) -> list[Any]:
-        arguments = []
-        for name, fixed, process in compiled.parameters:
-            value = parameters[name] if name in parameters else fixed
-            arguments.append(process(value) if process is not None else value)
-        return arguments
-
-    async def _send(self, db: Database, driver: Any, parameters: Mapping[str, Any], *, fetch: bool) -> list[Any]:  # noqa: ANN401
-        compiled = self._for(db.engine.dialect)
-        arguments = self._arguments(compiled, parameters)
-        for observe in db.statement_observers:
-            observe(compiled.sql, driver)
-        if db.is_sqlite:
-            async with driver.execute(compiled.sql, arguments) as cursor:
-                records = await cursor.fetchall() if fetch else []
-        elif fetch:
-            records = await driver.fetch(compiled.sql, *arguments)
-        else:
-            await driver.execute(compiled.sql, *arguments)
-            records = []
-        processors = compiled.results
-        if processors is not None:
-            records = [[value if process is None else process(value) for process, value in zip(processors, record)] for record in records]
-        if not self.named_rows:
-            return list(records)
-        make = self.row._make
-        return [make(record) for record in records]
-
-
-def _constants_inline(statement: Executable, dialect: Dialect) -> Executable:
-    """`statement` with the values it fixes written as SQL literals, where their type can be.
-
-    A statement prepared once is planned for parameters it has not seen: PostgreSQL's generic
-    plan for `LIMIT $5` does not know the page holds 26 rows, and ran a list page three times
-    slower than the same statement with `LIMIT 26`. Only the values a request supplies stay
-    parameters.
-    """
-
-    def inline(element: Any) -> Any:  # noqa: ANN401
-        if isinstance(element, BindParameter) and not element.required and not element.expanding:
-            render = element.type.dialect_impl(dialect).literal_processor(dialect)
-            if render is not None:
-                return literal_column(render(element.effective_value), element.type)
-        return None
-
-    return visitors.replacement_traverse(statement, {}, inline)
-
-
-# asyncpg itself returns UUIDs as uuid objects and timestamps with time zone as aware datetimes,
-# which these types' result processors would hand back unchanged: on PostgreSQL, skipping them
-# saves a Python call per value (a hundred per list page).
-_NATIVE_ON_ASYNCPG = (GUID, DateTimeUTC)
-
-
-def _result_processors(processors: list[Callable[[Any], Any] | None]) -> tuple[Callable[[Any], Any] | None, ...] | None:
-    return tuple(processors) if any(processors) else None
-
-
-def _result_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    if dialect.name == "postgresql" and isinstance(column_type, _NATIVE_ON_ASYNCPG):
-        return None
-    return column_type.dialect_impl(dialect).result_processor(dialect, None)
-
-
-class DriverTransaction:
-    """`DriverQuery` statements in one transaction on the write pool (see `Database.driver_write`)."""
-
-    def __init__(self, db: Database, driver: Any) -> None:  # noqa: ANN401
-        self._db = db
-        self._driver = driver
-
-    async def rows(self, query: DriverQuery, parameters: Mapping[str, Any]) -> list[Any]:
-        return await query._send(self._db, self._driver, parameters, fetch=True)
-
-    async def execute(self, query: DriverQuery, parameters: Mapping[str, Any]) -> None:
-        await query._send(self._db, self._driver, parameters, fetch=False)
-
-
-class Database:
-    """Owns the engines: one for reads (autocommit) and one for write transactions; on
-    PostgreSQL also pools of the driver's own connections for `rows` (see `_DriverPool`).
-
-    SQLite has one writer at a time, and pooled connections racing for its lock wait far longer
-    than a queue in this process does: every write transaction goes through one dedicated
-    connection, taking turns for it in order, while reads use a pool of read-only connections
-    (WAL lets them run alongside the writer).
-    """
-
-    def __init__(self, url: str) -> None:
-        self.is_sqlite = url.startswith("sqlite")
-        self.engine = create_engine(url, role="reader")
-        self.write_engine = create_engine(url, role="writer")
-        self._driver_pools: dict[DriverRole, _DriverPool] = {}
-        if not self.is_sqlite:
-            dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-            self._driver_pools = {role: _DriverPool(dsn, POSTGRES_POOLS[role], settings) for role, settings in _DRIVER_SERVER_SETTINGS.items()}
-        self._write_turn = asyncio.Lock() if self.is_sqlite else None
-        # Called with every statement sent (its SQL and the driver connection), whichever way.
-        self.statement_observers: list[StatementObserver] = []
-        for engine in self.engines:
-            event.listen(engine.sync_engine, "before_cursor_execute", self._sent_by_sqlalchemy)
-
-    def _sent_by_sqlalchemy(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:  # noqa: ANN401
-        for observe in self.statement_observers:
-            observe(statement, conn.connection.driver_connection)
-
-    @property
-    def engines(self) -> tuple[AsyncEngine, ...]:
-        """Every engine this Database uses (for event listeners): the read one first."""
-        return (self.engine, self.write_engine)
-
-    @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            yield conn
-
-    async def rows(self, query: DriverQuery, parameters: Mapping[str, Any]) -> list[Any]:
-        """The rows of `query` (named tuples), read on a pooled read connection's driver."""
-        if self._driver_pools:
-            return await self._driver_pools["driver planner" if query.plan_per_call else "driver reader"].send(self, query, parameters, fetch=True)
-        # SQLite plans every statement anew: one read pool serves every query.
-        async with self.engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            try:
-                return await query._send(self, driver, parameters, fetch=True)
-            except BaseException:
-                # Whatever went wrong (a lost server, a cancelled request mid-answer), the pool
-                # must not hand this connection out again: SQLAlchemy would have done the same.
-                await conn.invalidate()
-                raise
-
-    @contextlib.asynccontextmanager
-    async def driver_write(self) -> AsyncIterator[DriverTransaction]:
-        """`write()` for `DriverQuery` statements: one transaction on the write pool's driver,
-        committed when the block ends, rolled back if it raises."""
-        async with self._turn(), self.write_engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            if self.is_sqlite:
-                # The one writer takes SQLite's write lock at once rather than on its first change.
-                await driver.execute("BEGIN IMMEDIATE")
-                finish, undo = driver.commit, driver.rollback
-            else:
-                transaction = driver.transaction()
-                await transaction.start()
-                finish, undo = transaction.commit, transaction.rollback
-            try:
-                yield DriverTransaction(self, driver)
-            except BaseException:
-                try:
-                    await undo()
-                except BaseException:
-                    # A connection that cannot even roll back (lost, or cancelled mid-answer)
-                    # must not go back to the pool.
-                    await conn.invalidate()
-                raise
-            try:
-                await finish()
-            except BaseException:
-                await conn.invalidate()
-                raise
-
-    async def execute_alone(self, query: DriverQuery, parameters: Mapping[str, Any]) -> None:
-        """One statement that needs no transaction around it (it is atomic on its own): on
-        PostgreSQL committed by itself, without BEGIN and COMMIT, on the "driver writer" pool
-        (see `_DriverPool`); on SQLite through the one writer."""
-        if self.is_sqlite:
-            async with self.driver_write() as tx:
-                await tx.execute(query, parameters)
-            return
-        await self._driver_pools["driver writer"].send(self, query, parameters, fetch=False)
-
-    def _turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
-        """SQLite's writes take turns in this process (see the class); PostgreSQL's need not."""
-        return self._write_turn if self._write_turn is not None else contextlib.nullcontext()
-
-    @contextlib.asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self._turn(), self.write_engine.begin() as conn:
-            yield conn
-
-    async def dispose(self) -> None:
-        for engine in self.engines:
-            await engine.dispose()
-        for pool in self._driver_pools.values():
-            await pool.close()
+def _stop_sqlite_clock_on_error(context: Any) -> None:  # noqa: ANN401
+    if context.connection is not None:
+        _stop_sqlite_clock(context.connection)

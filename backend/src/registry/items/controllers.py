@@ -8,12 +8,12 @@ import msgspec
 from litestar import Controller, MediaType, Response, get, post, put
 from litestar.datastructures import ResponseHeader, State
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
+from sqlalchemy.exc import IntegrityError
 
 from registry.access.roles import GeneralRole
-from registry.db.engine import UNIQUE_VIOLATIONS
 from registry.errors import FieldError, ValidationFailed
 from registry.guards import requires
-from registry.http import ApiRequest, decode_json, documents_body, problems, read_body
+from registry.http import ApiRequest, CurrentUser, decode_json, documents_body, problems, read_body
 from registry.items import service
 from registry.items.idempotency import KEY_PATTERN, IdempotencyClaim
 from registry.items.schemas import (
@@ -63,7 +63,7 @@ class ItemsController(Controller):
 
     @post(
         "/items",
-        opt=requires(GeneralRole.WRITE),
+        guards=[requires(GeneralRole.WRITE)],
         dependencies=documents_body(ItemCreateDocument),
         responses=problems(400, 401, 403, 413),
         response_description="The new record",
@@ -74,6 +74,7 @@ class ItemsController(Controller):
     async def create(
         self,
         request: ApiRequest,
+        user: CurrentUser,
         state: State,
         idempotency_key: Annotated[
             str | None,
@@ -88,7 +89,7 @@ class ItemsController(Controller):
         body = await read_body(request)
         # The body first: a key compares bodies as JSON values, so a body that is not JSON is a 400 here.
         envelope = decode_json(body, ItemCreate)
-        claim = IdempotencyClaim(request.user.username, idempotency_key, body) if idempotency_key is not None else None
+        claim = IdempotencyClaim(user.username, idempotency_key, body) if idempotency_key is not None else None
         if claim is not None and (replay := await claim.stored_response(state.db)) is not None:
             return _created(replay)
         subtype = SUBTYPES.get(envelope.item_subtype)
@@ -96,8 +97,8 @@ class ItemsController(Controller):
             raise ValidationFailed.one("item_subtype", f"Unknown subtype. Use one of: {', '.join(SUBTYPES)}.")
         data = subtype.decode(bytes(envelope.data))
         try:
-            return _created(await service.create_item(state.db, request.user, subtype, data, claim))
-        except UNIQUE_VIOLATIONS:
+            return _created(await service.create_item(state.db, user, subtype, data, claim))
+        except IntegrityError:
             # A concurrent request with the same key committed first: answer as it did.
             if claim is None or (replay := await claim.stored_response(state.db)) is None:
                 raise
@@ -113,31 +114,32 @@ class ItemsController(Controller):
     async def update(
         self,
         request: ApiRequest,
+        user: CurrentUser,
         item_id: ItemId,
         state: State,
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='The ETag you read, e.g. "3". Without it the answer is 428.')] = None,
     ) -> Response[Item]:
         body = await read_body(request)
-        item = await service.update_item(state.db, request.user, service.parse_item_id(item_id), body, if_match)
+        item = await service.update_item(state.db, user, service.parse_item_id(item_id), body, if_match)
         return _with_etag(item)
 
     @get("/items/{item_id:str}/history", responses=problems(401, 403, 404), summary="Every revision of a record, newest first")
-    async def history(self, item_id: ItemId, request: ApiRequest, state: State) -> History:
+    async def history(self, item_id: ItemId, user: CurrentUser, state: State) -> History:
         async with state.db.read() as conn:
-            return await service.history(conn, request.user, service.parse_item_id(item_id))
+            return await service.history(conn, user, service.parse_item_id(item_id))
 
     @get("/items/{item_id:str}", responses=problems(401, 403, 404), response_headers=[ETAG], summary="One record")
-    async def fetch(self, item_id: ItemId, request: ApiRequest, state: State) -> Response[Item]:
-        return _with_etag(await service.get_item(state.db, request.user, service.parse_item_id(item_id)))
+    async def fetch(self, item_id: ItemId, user: CurrentUser, state: State) -> Response[Item]:
+        return _with_etag(await service.get_item(state.db, user, service.parse_item_id(item_id)))
 
     @get("/items/{item_id:str}/permissions", responses=problems(401, 404), summary="What the signed-in user may do with a record")
-    async def permissions(self, item_id: ItemId, request: ApiRequest, state: State) -> Permissions:
-        return await service.permissions(state.db, request.user, service.parse_item_id(item_id))
+    async def permissions(self, item_id: ItemId, user: CurrentUser, state: State) -> Permissions:
+        return await service.permissions(state.db, user, service.parse_item_id(item_id))
 
-    @get("/items", opt=requires(GeneralRole.READ), responses=problems(401, 403), summary="Explore the records you may view")
+    @get("/items", guards=[requires(GeneralRole.READ)], responses=problems(401, 403), summary="Explore the records you may view")
     async def explore(
         self,
-        request: ApiRequest,
+        user: CurrentUser,
         state: State,
         # The enum and the pattern are documentation: the checks below name the parameter in a 422.
         subtype: Annotated[str | None, QueryParameter(description="Only records of this subtype.", schema_extra={"enum": list(SUBTYPES)})] = None,
@@ -163,6 +165,6 @@ class ItemsController(Controller):
         if errors:
             raise ValidationFailed(errors)
         query = service.ListQuery(sort=sort, limit=limit, subtype=subtype, q=q, owner=owner, cursor=cursor)
-        return await service.list_items(state.db, request.user, query)
+        return await service.list_items(state.db, user, query)
 
 

@@ -12,12 +12,11 @@ import datetime
 import hashlib
 import re
 import uuid
-from typing import Any
 
 import msgspec
-from sqlalchemy import CTE, bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
-from registry.db.engine import Database, DriverQuery, DriverTransaction
+from registry.db.engine import Connection, Database
 from registry.db.models import idempotency_keys
 from registry.errors import ValidationFailed
 
@@ -44,59 +43,37 @@ class IdempotencyClaim:
         """The first answer to this key within its lifetime; 422 if it came with another body."""
         cutoff = datetime.datetime.now(datetime.UTC) - LIFETIME
         async with db.read() as conn:
-            row = (
-                await conn.execute(
-                    select(idempotency_keys.c.request_hash, idempotency_keys.c.response_body).where(
-                        idempotency_keys.c.username == self.username,
-                        idempotency_keys.c.key == self.key,
-                        idempotency_keys.c.created_at >= cutoff,
-                    )
-                )
-            ).one_or_none()
-        if row is None:
+            rows = await conn.rows(_STORED, {"username": self.username, "key": self.key, "cutoff": cutoff})
+        if not rows:
             return None
+        row = rows[0]
         if row.request_hash != self.request_hash:
             raise ValidationFailed.one(HEADER, "This key was used with another request body. Use a new key for a new request.")
         return row.response_body.encode()
 
-    def expired_parameters(self, now: datetime.datetime) -> dict[str, Any]:
-        """For IDEMPOTENCY_EXPIRED: this user's keys past their lifetime."""
-        return {"username": self.username, "expired_before": now - LIFETIME}
-
-    def row_parameters(self, response_body: bytes) -> dict[str, Any]:
-        """For the statement `insert_for` is part of."""
-        return {"username": self.username, "key": self.key, "request_hash": self.request_hash, "response_body": response_body.decode()}
-
-    async def record(self, tx: DriverTransaction, item_id: uuid.UUID, response_body: bytes, now: datetime.datetime) -> None:
-        """Store the key in the create's transaction (SQLite), expired keys of this user going
-        first, so that a key may be used again after its lifetime."""
-        await tx.execute(IDEMPOTENCY_EXPIRED, self.expired_parameters(now))
-        await tx.execute(_INSERT_KEY, self.row_parameters(response_body) | {"created_at": now, "item_id": item_id})
-
-    @staticmethod
-    def insert_for(new_item: CTE) -> CTE:
-        """The key's row for the record `new_item` inserts, as a CTE of the same statement
-        (PostgreSQL's one-statement create); parameters as `row_parameters` gives them."""
-        return (
-            insert(idempotency_keys)
-            .from_select(
-                ["username", "key", "created_at", "request_hash", "item_id", "response_body"],
-                select(
-                    bindparam("username", type_=idempotency_keys.c.username.type),
-                    bindparam("key", type_=idempotency_keys.c.key.type),
-                    new_item.c.created_at,
-                    bindparam("request_hash", type_=idempotency_keys.c.request_hash.type),
-                    new_item.c.id,
-                    bindparam("response_body", type_=idempotency_keys.c.response_body.type),
-                ),
-            )
-            .cte("new_key")
+    async def record(self, conn: Connection, item_id: uuid.UUID, response_body: bytes, now: datetime.datetime) -> None:
+        """Store the key in the create's transaction, this user's expired keys going first, so
+        that a key may be used again after its lifetime."""
+        await conn.execute(_EXPIRED, {"username": self.username, "expired_before": now - LIFETIME})
+        await conn.execute(
+            _INSERT,
+            {
+                "username": self.username,
+                "key": self.key,
+                "created_at": now,
+                "request_hash": self.request_hash,
+                "item_id": item_id,
+                "response_body": response_body.decode(),
+            },
         )
 
 
-IDEMPOTENCY_EXPIRED = DriverQuery(
-    delete(idempotency_keys).where(
-        idempotency_keys.c.username == bindparam("username"), idempotency_keys.c.created_at < bindparam("expired_before")
-    )
+_STORED = select(idempotency_keys.c.request_hash, idempotency_keys.c.response_body).where(
+    idempotency_keys.c.username == bindparam("username"),
+    idempotency_keys.c.key == bindparam("key"),
+    idempotency_keys.c.created_at >= bindparam("cutoff"),
 )
-_INSERT_KEY = DriverQuery(insert(idempotency_keys))
+_INSERT = insert(idempotency_keys)
+_EXPIRED = delete(idempotency_keys).where(
+    idempotency_keys.c.username == bindparam("username"), idempotency_keys.c.created_at < bindparam("expired_before")
+)

@@ -1,4 +1,5 @@
-"""Records: create, fetch, explore, permissions. Core SQL throughout; one transaction per write."""
+"""Records: create, fetch, update, history, explore, permissions. Core SQL throughout; one
+transaction per write."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import Row, and_, bindparam, insert, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Select, and_, bindparam, insert, select, tuple_, update
 
 from registry.access.roles import (
     DEFAULT_GENERAL_ACCESS,
@@ -29,15 +29,17 @@ from registry.access.roles import (
     readability,
     readable_where,
 )
-from registry.db.engine import Database, DriverQuery, DriverTransaction
+from registry.db.engine import Connection, Database
 from registry.db.models import item_group_roles, item_history, items
 from registry.errors import FieldError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from registry.http import decode_json
+from registry.items.idempotency import IdempotencyClaim
 from registry.items.schemas import History, HistoryEntry, Item, ItemPage, ItemUpdate, Permissions, SortOrder, Summary
-from registry.items.idempotency import IDEMPOTENCY_EXPIRED, IdempotencyClaim
 from registry.items.subtypes import SUBTYPES, Subtype, search_text
 
 CREATED_REASON = "Created"
+# The largest revision the database holds (a 32-bit integer column).
+MAX_REVISION = 2**31 - 1
 
 # In the order of the structs' fields, so that a row's first values build the struct positionally.
 _ITEM_COLUMNS = (*(items.c[name] for name in Item.__struct_fields__), items.c.general_roles)
@@ -45,14 +47,13 @@ _SUMMARY_COLUMNS = tuple(items.c[name] for name in Summary.__struct_fields__)
 _encoder = msgspec.json.Encoder()
 SORT_COLUMNS = {"created_at": items.c.created_at, "updated_at": items.c.updated_at, "display_name": items.c.sort_name}
 
-# The hot paths' statements are built once, with bind parameters, and reused: building a
-# statement and computing its cache key cost SQLAlchemy more than the database takes to run it.
+# The statements every request makes are built once, with bind parameters, and reused.
 
 # A record with the caller's group grants on it, one row per grant (none: one row, roles NULL).
 # (The grants are joined on the record's id with "group in the user's groups" as a condition, not
 # as a join of grants and memberships: SQLite would build that join for all of the user's
 # grants first, on every fetch.)
-ITEM_WITH_GRANTS_STATEMENT = (
+ITEM_WITH_GRANTS = (
     select(*_ITEM_COLUMNS, item_group_roles.c.roles.label("group_roles"))
     .select_from(
         items.outerjoin(
@@ -65,29 +66,10 @@ ITEM_WITH_GRANTS_STATEMENT = (
     )
     .where(items.c.id == bindparam("item_id"))
 )
-ITEM_WITH_GRANTS = DriverQuery(ITEM_WITH_GRANTS_STATEMENT)
-_INSERT_ITEM = DriverQuery(insert(items))
-_INSERT_HISTORY = DriverQuery(insert(item_history))
-
-
-def _create_in_one_statement(with_key: bool) -> DriverQuery:
-    """PostgreSQL: the record, its history entry and (`with_key`) its Idempotency-Key row in one
-    statement (data-modifying CTEs), atomic on its own: one round trip where a transaction of
-    separate inserts takes four, each waited for. The parameters are `_INSERT_ITEM`'s, `reason`,
-    and (`with_key`) the key's `username`, `key`, `request_hash` and `response_body`."""
-    new_item = insert(items).returning(items.c.id, items.c.revision, items.c.created_at, items.c.owner, items.c.data).cte("new_item")
-    history = insert(item_history).from_select(
-        ["item_id", "revision", "at", "by", "reason", "data"],
-        select(new_item.c.id, new_item.c.revision, new_item.c.created_at, new_item.c.owner, bindparam("reason", type_=item_history.c.reason.type), new_item.c.data),
-    )
-    if with_key:
-        history = history.add_cte(IdempotencyClaim.insert_for(new_item))
-    return DriverQuery(history)
-
-
-_CREATE = {with_key: _create_in_one_statement(with_key) for with_key in (False, True)}
+# The same, holding the record's row until the transaction ends (on SQLite the one writer does).
+_ITEM_WITH_GRANTS_LOCKED = ITEM_WITH_GRANTS.with_for_update(of=items)
 # A new revision, if the record is still at the revision the change was made from.
-_UPDATE_REVISION = DriverQuery(
+_UPDATE_REVISION = (
     update(items)
     .where(items.c.id == bindparam("item_id"), items.c.revision == bindparam("expected"))
     .values(
@@ -107,11 +89,15 @@ _HISTORY = (
 )
 
 
+_INSERT_ITEM = insert(items)
+_INSERT_HISTORY = insert(item_history)
+
+
 @functools.cache
-def _readable_refs(kind: Readability, count: int) -> DriverQuery:
+def _readable_refs(kind: Readability, count: int) -> Select[Any]:
     """Which of `count` ids (parameters id0, id1, …) name records the user may read, and their subtypes."""
     ids = [bindparam(f"id{n}", type_=items.c.id.type) for n in range(count)]
-    return DriverQuery(select(items.c.id, items.c.item_subtype).where(items.c.id.in_(ids), readable_where(kind)))
+    return select(items.c.id, items.c.item_subtype).where(items.c.id.in_(ids), readable_where(kind))
 
 
 def parse_item_id(value: str) -> uuid.UUID:
@@ -126,7 +112,7 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-async def check_refs(source: Database | DriverTransaction, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> None:
+async def check_refs(conn: Connection, principal: Principal, subtype: Subtype, data: msgspec.Struct) -> None:
     """Each ref must name a record of the right subtype that the caller may read.
 
     Missing and unreadable records get the same answer, so a ref reveals nothing.
@@ -136,7 +122,7 @@ async def check_refs(source: Database | DriverTransaction, principal: Principal,
         return
     ids = sorted({uuid.UUID(ref_id) for _, ref_id, _ in refs})
     parameters: dict[str, Any] = {f"id{n}": ref_id for n, ref_id in enumerate(ids)}
-    rows = await source.rows(_readable_refs(readability(principal), len(ids)), parameters | {READER: principal.username})
+    rows = await conn.rows(_readable_refs(readability(principal), len(ids)), parameters | {READER: principal.username})
     found = {str(row.id): row.item_subtype for row in rows}
     errors = []
     for field, ref_id, target in refs:
@@ -144,9 +130,13 @@ async def check_refs(source: Database | DriverTransaction, principal: Principal,
         if ref_id not in found:
             errors.append(FieldError(field, f"No {label} with this id exists that you can read. Pick one from the list."))
         elif found[ref_id] != target:
-            errors.append(FieldError(field, f"This record is a {SUBTYPES[found[ref_id]].label.lower()}, not a {label}."))
+            errors.append(FieldError(field, f"This record is {_with_article(SUBTYPES[found[ref_id]].label.lower())}, not {_with_article(label)}."))
     if errors:
         raise ValidationFailed(errors)
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _derived_columns(data: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +147,8 @@ def _derived_columns(data: dict[str, Any]) -> dict[str, Any]:
 async def create_item(
     db: Database, principal: Principal, subtype: Subtype, data: msgspec.Struct, idempotency: IdempotencyClaim | None = None
 ) -> bytes:
-    """Create the record; returns the encoded 201 body (what an idempotent retry replays)."""
+    """Create the record with its first history entry (and its Idempotency-Key) in one
+    transaction; returns the encoded 201 body (what an idempotent retry replays)."""
     stored = subtype.to_builtins(data)
     now = _utcnow()
     item = Item(
@@ -183,41 +174,20 @@ async def create_item(
         "general_roles": int(DEFAULT_GENERAL_ACCESS),
         **_derived_columns(stored),
     }
-    if db.is_sqlite:
-        # One local writer: a transaction of separate statements costs no waiting.
-        async with db.driver_write() as tx:
-            await check_refs(tx, principal, subtype, data)
-            await tx.execute(_INSERT_ITEM, row)
-            await tx.execute(_INSERT_HISTORY, {"item_id": item.id, "revision": 1, "at": now, "by": principal.username, "reason": CREATED_REASON, "data": stored})
-            if idempotency is not None:
-                await idempotency.record(tx, item.id, body, now)
-        return body
-    # PostgreSQL: the checks, then one statement. No transaction spans them, and none is needed:
-    # a transaction would not stop a ref from becoming unreadable between its check and the
-    # insert either (READ COMMITTED), and clearing expired keys is housekeeping that stands alone.
-    await check_refs(db, principal, subtype, data)
-    parameters: dict[str, Any] = row | {"reason": CREATED_REASON}
-    if idempotency is not None:
-        await db.execute_alone(IDEMPOTENCY_EXPIRED, idempotency.expired_parameters(now))
-        parameters |= idempotency.row_parameters(body)
-    await db.execute_alone(_CREATE[idempotency is not None], parameters)
+    async with db.write() as conn:
+        await check_refs(conn, principal, subtype, data)
+        await conn.execute(_INSERT_ITEM, row)
+        await conn.execute(_INSERT_HISTORY, {"item_id": item.id, "revision": 1, "at": now, "by": principal.username, "reason": CREATED_REASON, "data": stored})
+        if idempotency is not None:
+            await idempotency.record(conn, item.id, body, now)
     return body
 
 
-async def _load_with_decision(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> tuple[Row[Any], Decision]:
-    """One statement, in the caller's transaction: the record and the caller's group grants on it."""
-    rows = (await conn.execute(ITEM_WITH_GRANTS_STATEMENT, {"item_id": item_id, READER: principal.username})).all()
-    return _decide(principal, item_id, rows)
-
-
-async def _read_with_decision(source: Database | DriverTransaction, principal: Principal, item_id: uuid.UUID) -> tuple[Any, Decision]:
-    """`_load_with_decision` on the driver directly: a read on its own (fetch, permissions), or
-    in a driver transaction (update)."""
-    rows = await source.rows(ITEM_WITH_GRANTS, {"item_id": item_id, READER: principal.username})
-    return _decide(principal, item_id, rows)
-
-
-def _decide(principal: Principal, item_id: uuid.UUID, rows: Sequence[Any]) -> tuple[Any, Decision]:
+async def _load_with_decision(conn: Connection, principal: Principal, item_id: uuid.UUID, *, lock: bool = False) -> tuple[Any, Decision]:
+    """One statement: the record and the caller's group grants on it (`lock`: holding the
+    record's row until the caller's transaction ends)."""
+    statement = _ITEM_WITH_GRANTS_LOCKED if lock else ITEM_WITH_GRANTS
+    rows = await conn.rows(statement, {"item_id": item_id, READER: principal.username})
     if not rows:
         raise NotFound(f"There is no record with id {item_id}.")
     row = rows[0]
@@ -256,23 +226,23 @@ _REFUSALS = {
 }
 
 
-async def authorize(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID, action: str) -> Row[Any]:
-    """The record, if `principal` may do `action` with it: 404 when it does not exist, else 403."""
-    row, decision = await _load_with_decision(conn, principal, item_id)
+async def authorize(conn: Connection, principal: Principal, item_id: uuid.UUID, action: str, *, lock: bool = False) -> Any:  # noqa: ANN401
+    """The record, if `principal` may do `action` with it: 404 when it does not exist, else 403.
+    `lock`: in a write transaction, the record's row is held until it ends."""
+    row, decision = await _load_with_decision(conn, principal, item_id, lock=lock)
     if not getattr(decision.actions, action):
         raise Forbidden(_REFUSALS[action])
     return row
 
 
 async def get_item(db: Database, principal: Principal, item_id: uuid.UUID) -> Item:
-    row, decision = await _read_with_decision(db, principal, item_id)
-    if not decision.actions.view:
-        raise Forbidden(_REFUSALS["view"])
-    return _item(row)
+    async with db.read() as conn:
+        return _item(await authorize(conn, principal, item_id, "view"))
 
 
 async def permissions(db: Database, principal: Principal, item_id: uuid.UUID) -> Permissions:
-    _, decision = await _read_with_decision(db, principal, item_id)
+    async with db.read() as conn:
+        _, decision = await _load_with_decision(conn, principal, item_id)
     return Permissions(
         item_id=item_id,
         general_roles=general_role_names(principal.roles),
@@ -281,13 +251,13 @@ async def permissions(db: Database, principal: Principal, item_id: uuid.UUID) ->
     )
 
 
-_STRONG_ETAG = re.compile(r'^"([0-9]{1,18})"$')
+_STRONG_ETAG = re.compile(r'^"([0-9]{1,10})"$')
 
 
 def _expected_revision(if_match: str) -> int:
     """If-Match must be exactly one strong `"<revision>"`; anything else cannot match."""
     match = _STRONG_ETAG.match(if_match.strip())
-    if match is None:
+    if match is None or int(match[1]) > MAX_REVISION:
         raise PreconditionFailed('If-Match must be the record\'s ETag, e.g. "3". Fetch the record again and retry.')
     return int(match[1])
 
@@ -297,8 +267,8 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
 
     Checks run in the contract's order: 404, 403, 428, 422, 412.
     """
-    async with db.driver_write() as tx:
-        row, decision = await _read_with_decision(tx, principal, item_id)
+    async with db.write() as conn:
+        row, decision = await _load_with_decision(conn, principal, item_id)
         if not decision.actions.edit:
             raise Forbidden(_REFUSALS["edit"])
         if if_match is None:
@@ -306,11 +276,11 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
         change = decode_json(body, ItemUpdate)
         subtype = SUBTYPES[row.item_subtype]
         data = subtype.decode(bytes(change.data))
-        await check_refs(tx, principal, subtype, data)
+        await check_refs(conn, principal, subtype, data)
         expected = _expected_revision(if_match)
         stored = subtype.to_builtins(data)
         now = _utcnow()
-        changed = await tx.rows(
+        changed = await conn.rows(
             _UPDATE_REVISION,
             {"item_id": item_id, "expected": expected, "revision": expected + 1, "updated_at": now, "data": stored, **_derived_columns(stored)},
         )
@@ -319,15 +289,15 @@ async def update_item(db: Database, principal: Principal, item_id: uuid.UUID, bo
                 f"The record has changed since you read it (it is at revision {row.revision}, not {expected}). "
                 "Fetch it again, reapply your change and retry."
             )
-        await tx.execute(
+        await conn.execute(
             _INSERT_HISTORY, {"item_id": item_id, "revision": expected + 1, "at": now, "by": principal.username, "reason": change.reason, "data": stored}
         )
     return _item(row, updated_at=now, revision=expected + 1, data=stored)
 
 
-async def history(conn: AsyncConnection, principal: Principal, item_id: uuid.UUID) -> History:
+async def history(conn: Connection, principal: Principal, item_id: uuid.UUID) -> History:
     await authorize(conn, principal, item_id, "view")
-    rows = await conn.execute(_HISTORY, {"item_id": item_id})
+    rows = await conn.rows(_HISTORY, {"item_id": item_id})
     return History(entries=[HistoryEntry(revision=r.revision, at=r.at, by=r.by, reason=r.reason, data=r.data) for r in rows])
 
 
@@ -378,10 +348,10 @@ def decode_cursor(query: ListQuery, cursor: str) -> tuple[Any, uuid.UUID]:
     return value, decoded.id
 
 
-@functools.lru_cache(maxsize=1024)
-def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool, rows: int) -> DriverQuery:
-    """The list query for one shape of request, `rows` rows at most; the values are bind
-    parameters. (The row count is part of the statement: see `DriverQuery`.)"""
+@functools.lru_cache(maxsize=256)
+def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: bool, by_text: bool, after: bool) -> Select[Any]:
+    """The list query for one shape of request; the values, the row count (`rows`) included,
+    are bind parameters."""
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.lstrip("-")]
     # Rows by position: Summary's fields, then the sort value if it is not one of them (_SORT_VALUE_AT).
@@ -398,11 +368,7 @@ def list_query(sort: SortOrder, kind: Readability, by_subtype: bool, by_owner: b
         bound = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id", type_=items.c.id.type))
         statement = statement.where(position < bound if descending else position > bound)
     order = (column.desc(), items.c.id.desc()) if descending else (column.asc(), items.c.id.asc())
-    # Planned for its values when it filters: a generic plan walks the sort's index for "Only
-    # mine" whatever the owner, and for one who owns nothing it read all of a million records
-    # (3.5 s, where the owner's index answers in 1 ms).
-    filtered = by_subtype or by_owner or by_text
-    return DriverQuery(statement.order_by(*order).limit(rows), plan_per_call=filtered, named_rows=False)
+    return statement.order_by(*order).limit(bindparam("rows"))
 
 
 _LIKE_ESCAPE = "/"
@@ -424,6 +390,8 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
         parameters["pattern"] = _substring_pattern(query.q.lower())
     if query.cursor is not None:
         parameters["after_value"], parameters["after_id"] = decode_cursor(query, query.cursor)
+    # One more than the page: whether there is a next page.
+    parameters["rows"] = query.limit + 1
     statement = list_query(
         query.sort,
         readability(principal),
@@ -431,10 +399,10 @@ async def list_items(db: Database, principal: Principal, query: ListQuery) -> It
         query.owner is not None,
         query.q is not None,
         query.cursor is not None,
-        # One more than the page: whether there is a next page.
-        rows=query.limit + 1,
     )
-    rows = await db.rows(statement, parameters)
+    # A search may read many records: it takes its turn among the connections searches may hold.
+    async with db.read(may_run_long=query.q is not None) as conn:
+        rows = await conn.rows(statement, parameters)
     page, more = rows[: query.limit], len(rows) > query.limit
     next_cursor = encode_cursor(query, page[-1][_SORT_VALUE_AT[query.sort.lstrip("-")]], page[-1][0]) if more else None
     return ItemPage(

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from registry.db.engine import create_engine
+from registry.db.engine import sqlalchemy_engine
 from registry.db.migrate import compare_type
 from registry.db.models import Base
 
@@ -25,7 +25,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    engine = create_engine(url)
+    engine = sqlalchemy_engine(url)
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_run)
