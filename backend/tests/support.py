@@ -90,7 +90,7 @@ def in_process_settings(database_url: str, folder: Path, **changes: object) -> S
     return dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
 
 
-def start_server(database_url: str, log: Path, log_level: str = "warning", **env: str) -> Server:
+def start_server(database_url: str, log: Path, log_level: str = "warning", extra_arguments: list[str] | None = None, **env: str) -> Server:
     port = free_port()
     environment = {
         **os.environ,
@@ -105,7 +105,7 @@ def start_server(database_url: str, log: Path, log_level: str = "warning", **env
         **env,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve", "--log-level", log_level],
+        [sys.executable, "-m", "registry", "serve", "--log-level", log_level, *(extra_arguments or [])],
         env=environment,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.access.roles import ITEM_ROLE_NAMES, Principal, granted_groups, item_role_names, item_roles_for_subtype
 from registry.access.schemas import AccessChange, AccessLog, AccessLogEntry, AccessSettings, AccessUpdate, Group, GroupCreate
+from registry.auth.schemas import USERNAME_PATTERN
 from registry.db.engine import Connection, Database
 from registry.db.models import group_members, groups, item_access_log, item_group_roles, items, users
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -18,6 +20,7 @@ from registry.http import decode_json
 from registry.items.service import authorize
 
 _ROLE_BY_NAME = {name: role for role, name in ITEM_ROLE_NAMES.items()}
+_USERNAME = re.compile(USERNAME_PATTERN)
 
 
 def _mask(names: list[str]) -> int:
@@ -149,7 +152,8 @@ async def create_group(db: Database, new: GroupCreate) -> Group:
 async def _require_group_and_user(conn: Connection, group_id: uuid.UUID, username: str) -> None:
     if not await conn.rows(select(groups.c.id).where(groups.c.id == group_id)):
         raise NotFound(f"There is no group with id {group_id}.")
-    if not await conn.rows(select(users.c.username).where(users.c.username == username)):
+    # A name no account can have (too long, a NUL) names no user, and never reaches the database.
+    if not _USERNAME.match(username) or not await conn.rows(select(users.c.username).where(users.c.username == username)):
         raise NotFound(f"There is no user {username!r}.")
 
 

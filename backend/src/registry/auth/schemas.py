@@ -10,10 +10,11 @@ from msgspec import Meta
 
 from registry.items.subtypes import EMAIL_PATTERN
 
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?!\n)$"
 Username = Annotated[
     str,
     Meta(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?!\n)$",
+        pattern=USERNAME_PATTERN,
         description="1–64 characters: letters, digits, `.`, `_` or `-`, starting with a letter or digit.",
     ),
 ]
