@@ -1,28 +1,30 @@
 """The database: this module owns the connections, and `Database.read()` and `Database.write()`
-are the two ways to use them. Statements are built with SQLAlchemy Core and compiled by it.
+are the two ways to use them.
 
-PostgreSQL runs them on asyncpg's own pool, SQLite through SQLAlchemy's engine: SQLAlchemy's
-execution layer cost more than the database itself on every request (docs/decisions.md, "The
-database layer"), and asyncpg's pool, configured, is the cheapest maintained one.
+Statements are built with SQLAlchemy Core and compiled by it, once each; the drivers run them
+(asyncpg on its own pool; aiosqlite on connections from SQLAlchemy's pool, which sets them up and
+begins and ends their transactions). SQLAlchemy's execution layer cost more than the database
+itself on every request (docs/decisions.md, "The database layer").
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import asyncpg
 import msgspec
-from sqlalchemy import Executable, event, make_url
-from sqlalchemy.schema import ExecutableDDLElement
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Connection as SyncConnection
+from sqlalchemy import Dialect, Executable, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.schema import ExecutableDDLElement
 
 # How the app's connections name themselves to PostgreSQL (pg_stat_activity.application_name).
 APPLICATION_NAME = "registry"
@@ -39,7 +41,9 @@ UNBOUNDED_WAIT = 30
 statements_log = logging.getLogger("registry.sql")
 _json_encoder = msgspec.json.Encoder()
 _POSTGRESQL = postgresql.asyncpg.dialect()
+_SQLITE = sqlite.aiosqlite.dialect()
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+Processor = Callable[[Any], Any]
 
 
 def _json_text(value: Any) -> str:  # noqa: ANN401
@@ -61,7 +65,7 @@ class Connection(Protocol):
 
 
 class _Row(asyncpg.Record):
-    """A row from asyncpg, also readable by attribute, as SQLAlchemy's rows are."""
+    """A row from asyncpg, also readable by attribute, as SQLite's (named tuples) are."""
 
     def __getattr__(self, name: str) -> Any:  # noqa: ANN401
         try:
@@ -70,42 +74,81 @@ class _Row(asyncpg.Record):
             raise AttributeError(name) from None
 
 
-class _PostgresStatement(NamedTuple):
+class _Compiled(NamedTuple):
+    """A statement as SQLAlchemy compiled it for one database."""
+
     sql: str
-    # Per parameter of the SQL, in order: its name, whether the caller gives its value, and the
-    # value the statement fixes otherwise.
-    parameters: tuple[tuple[str, bool, Any], ...]
+    # Per parameter of the SQL, in order: its name, whether the caller gives its value, the value
+    # the statement fixes otherwise, and its type's conversion for the driver (SQLite only).
+    parameters: tuple[tuple[str, bool, Any, Processor | None], ...]
+    # SQLite: rows as named tuples, each value through its column type's conversion. None:
+    # rows as the driver gives them (asyncpg's codecs turn PostgreSQL's types).
+    row: Callable[..., Any] | None
+    results: tuple[Processor | None, ...]
 
     def arguments(self, values: Mapping[str, Any]) -> list[Any]:
-        return [values[name] if given else fixed for name, given, fixed in self.parameters]
+        arguments = []
+        for name, given, fixed, process in self.parameters:
+            value = values[name] if given else fixed
+            arguments.append(value if process is None else process(value))
+        return arguments
+
+    def rows(self, records: Sequence[Any]) -> Sequence[Any]:
+        if self.row is None:
+            return records
+        make, results = self.row, self.results
+        return [make(*(value if process is None else process(value) for process, value in zip(results, record, strict=True))) for record in records]
 
 
-@functools.lru_cache(maxsize=512)
-def _for_postgresql(statement: Executable, keys: tuple[str, ...]) -> _PostgresStatement | None:
-    """`statement` compiled for PostgreSQL (an INSERT or UPDATE for the columns `keys`
-    name), or None when it holds an IN list of values, which each call compiles for its values."""
+@functools.lru_cache(maxsize=1024)
+def _compiled(statement: Executable, keys: tuple[str, ...], dialect: Dialect) -> _Compiled | None:
+    """`statement` for `dialect` (an INSERT or UPDATE for the columns `keys` name), or None when
+    it holds an IN list of values, which each call compiles for its values (`_expanded`)."""
     if isinstance(statement, ExecutableDDLElement):
-        return _PostgresStatement(str(statement.compile(dialect=_POSTGRESQL)), ())
-    compiled = statement.compile(dialect=_POSTGRESQL, column_keys=list(keys))  # type: ignore[attr-defined]
+        return _Compiled(str(statement.compile(dialect=dialect)), (), None, ())
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
     if compiled.post_compile_params:
         return None
-    binds = compiled.binds
-    return _PostgresStatement(
-        compiled.string, tuple((name, binds[name].required, binds[name].effective_value) for name in compiled.positiontup or ())
-    )
+    return _from(statement, compiled, dialect)
 
 
-def _sql_and_arguments(statement: Executable, parameters: Mapping[str, Any]) -> tuple[str, list[Any]]:
-    """The SQL of `statement` for PostgreSQL and its arguments in the SQL's order."""
-    compiled = _for_postgresql(statement, tuple(parameters))
-    if compiled is not None:
-        return compiled.sql, compiled.arguments(parameters)
-    # An IN list of values: SQLAlchemy writes a parameter for each value, which it needs to see
-    # (values given as parameters are bound first, which SQLAlchemy allows on SELECTs).
+def _expanded(statement: Executable, parameters: Mapping[str, Any], dialect: Dialect) -> _Compiled:
+    """An IN list of values: SQLAlchemy writes a parameter for each value, which it needs to see
+    (values given as parameters are bound first, which SQLAlchemy allows on SELECTs)."""
     bound = statement.params(parameters) if parameters else statement  # type: ignore[attr-defined]
-    expanded = bound.compile(dialect=_POSTGRESQL, column_keys=list(parameters), compile_kwargs={"render_postcompile": True})
-    values = expanded.construct_params()
-    return expanded.string, [values[name] for name in expanded.positiontup or ()]
+    compiled = bound.compile(dialect=dialect, column_keys=list(parameters), compile_kwargs={"render_postcompile": True})
+    return _from(statement, compiled, dialect, compiled.construct_params())
+
+
+def _from(statement: Executable, compiled: Any, dialect: Dialect, expanded: dict[str, Any] | None = None) -> _Compiled:  # noqa: ANN401
+    """`expanded`: the values of a statement whose IN lists were written out (`_expanded`)."""
+    binds = compiled.binds
+    on_sqlite = dialect is _SQLITE
+
+    def parameter(name: str) -> tuple[str, bool, Any, Processor | None]:
+        # An IN list's values are named after its parameter: `id_1` writes out as `id_1_1`, `id_1_2`...
+        bind = binds[name] if name in binds else binds[name.rsplit("_", 1)[0]]
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect) if on_sqlite else None
+        if expanded is not None:
+            return name, False, expanded[name], process
+        return name, bind.required, bind.effective_value, process
+
+    parameters = tuple(parameter(name) for name in compiled.positiontup or ())
+    columns = list(getattr(statement, "exported_columns", ()))
+    if not on_sqlite or not columns:
+        return _Compiled(compiled.string, parameters, None, ())
+    row = collections.namedtuple("Row", [column.key for column in columns], rename=True)  # type: ignore[misc]
+    results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    return _Compiled(compiled.string, parameters, row, results)
+
+
+def _compile(statement: Executable, parameters: Mapping[str, Any], dialect: Dialect) -> _Compiled:
+    return _compiled(statement, tuple(parameters), dialect) or _expanded(statement, parameters, dialect)
+
+
+def _log(sql: str, driver: Any) -> None:  # noqa: ANN401
+    if statements_log.isEnabledFor(logging.DEBUG):
+        statements_log.debug(sql, extra={"connection": id(driver)})
 
 
 class _PostgresConnection:
@@ -117,40 +160,60 @@ class _PostgresConnection:
         self._driver = driver
 
     async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        sql, arguments = _sql_and_arguments(statement, parameters or {})
-        statements_log.debug(sql)
+        compiled = _compile(statement, parameters or {}, _POSTGRESQL)
+        _log(compiled.sql, self._driver)
         try:
-            return await self._driver.fetch(sql, *arguments)
+            return await self._driver.fetch(compiled.sql, *compiled.arguments(parameters or {}))
         except asyncpg.IntegrityConstraintViolationError as error:
-            raise IntegrityError(sql, parameters, error) from error
+            raise IntegrityError(compiled.sql, parameters, error) from error
 
     async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None:
-        if isinstance(parameters, Sequence):
-            if not parameters:
-                return
-            sql = _sql_and_arguments(statement, parameters[0])[0]
-            statements_log.debug(sql)
-            try:
-                await self._driver.executemany(sql, [_sql_and_arguments(statement, row)[1] for row in parameters])
-            except asyncpg.IntegrityConstraintViolationError as error:
-                raise IntegrityError(sql, parameters, error) from error
+        if not isinstance(parameters, Sequence):
+            await self.rows(statement, parameters)
             return
-        await self.rows(statement, parameters)
+        if not parameters:
+            return
+        compiled = _compile(statement, parameters[0], _POSTGRESQL)
+        _log(compiled.sql, self._driver)
+        try:
+            await self._driver.executemany(compiled.sql, [compiled.arguments(row) for row in parameters])
+        except asyncpg.IntegrityConstraintViolationError as error:
+            raise IntegrityError(compiled.sql, parameters, error) from error
 
 
 class _SqliteConnection:
-    """`Connection` on SQLAlchemy's connection, which turns values to and from SQLite's storage."""
+    """`Connection` on an aiosqlite connection: values pass through their SQLAlchemy types'
+    conversions to and from SQLite's storage (UUIDs as 16 bytes, times as text, JSON as text). A
+    statement still running after `statement_timeout` seconds is interrupted."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, driver: Any, statement_timeout: float | None) -> None:  # noqa: ANN401
+        self._driver = driver
+        self._timeout = statement_timeout
 
     async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        return (await self._conn.execute(statement, parameters)).all()
+        compiled = _compile(statement, parameters or {}, _SQLITE)
+        return compiled.rows(await self._run(compiled.sql, self._driver.execute_fetchall, compiled.arguments(parameters or {})))
 
     async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None:
-        if isinstance(parameters, Sequence) and not parameters:
+        if not isinstance(parameters, Sequence):
+            await self.rows(statement, parameters)
             return
-        await self._conn.execute(statement, parameters)
+        if parameters:
+            compiled = _compile(statement, parameters[0], _SQLITE)
+            await self._run(compiled.sql, self._driver.executemany, [compiled.arguments(row) for row in parameters])
+
+    async def _run(self, sql: str, send: Callable[..., Any], arguments: Any) -> Any:  # noqa: ANN401
+        _log(sql, self._driver)
+        running = [True]
+        clock = None if self._timeout is None else asyncio.get_running_loop().call_later(self._timeout, _interrupt, self._driver, running)
+        try:
+            return await send(sql, arguments)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(sql, arguments, error) from error
+        finally:
+            running[0] = False
+            if clock is not None:
+                clock.cancel()
 
 
 def sqlalchemy_engine(url: str, *, wait: float = UNBOUNDED_WAIT, **options: Any) -> AsyncEngine:  # noqa: ANN401
@@ -207,14 +270,7 @@ class Database:
             self._write_engine = sqlalchemy_engine(url, pool_size=1, **options)
             self._read_engine = sqlalchemy_engine(url, pool_size=read_connections, isolation_level="AUTOCOMMIT", **options)
             event.listen(self._write_engine.sync_engine, "connect", _no_transactions_of_the_drivers_own)
-            event.listen(self._write_engine.sync_engine, "begin", _begin_immediate)
             event.listen(self._read_engine.sync_engine, "connect", _read_only)
-            for engine in self.engines:
-                event.listen(engine.sync_engine, "before_cursor_execute", _log_statement)
-                if statement_timeout is not None:
-                    event.listen(engine.sync_engine, "before_cursor_execute", self._start_sqlite_clock)
-                    event.listen(engine.sync_engine, "after_cursor_execute", _stop_sqlite_clock)
-                    event.listen(engine.sync_engine, "handle_error", _stop_sqlite_clock_on_error)
             self._writer = asyncio.Semaphore(1)
         else:
             read_connections = pool_size
@@ -256,7 +312,7 @@ class Database:
             try:
                 if self.is_sqlite:
                     async with self._read_engine.connect() as conn:
-                        yield _SqliteConnection(conn)
+                        yield _SqliteConnection((await conn.get_raw_connection()).driver_connection, self.statement_timeout)
                 else:
                     async with (self._pool or await self._open_pool()).acquire() as driver:
                         yield _PostgresConnection(driver)
@@ -273,8 +329,17 @@ class Database:
         await self._take_turn(turns)
         try:
             if self.is_sqlite:
-                async with self._write_engine.begin() as conn:
-                    yield _SqliteConnection(conn)
+                async with self._write_engine.connect() as conn:
+                    driver = (await conn.get_raw_connection()).driver_connection
+                    # IMMEDIATE: the write lock at once, as other processes would take it (not on
+                    # the first change, which could find the lock taken after this transaction read).
+                    await driver.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield _SqliteConnection(driver, self.statement_timeout)
+                    except BaseException:
+                        await driver.rollback()
+                        raise
+                    await driver.commit()
             else:
                 async with (self._pool or await self._open_pool()).acquire() as driver, driver.transaction():
                     yield _PostgresConnection(driver)
@@ -308,11 +373,6 @@ class Database:
             await self._pool.close()
             self._pool = None
 
-    def _start_sqlite_clock(self, conn: SyncConnection, *_: Any) -> None:  # noqa: ANN401
-        assert self.statement_timeout is not None
-        driver = conn.connection.driver_connection
-        conn.info["statement_clock"] = asyncio.get_running_loop().call_later(self.statement_timeout, _interrupt, driver)
-
 
 async def _set_up_connection(driver: asyncpg.Connection) -> None:
     """JSON values as msgspec writes and reads them."""
@@ -325,7 +385,7 @@ async def _nothing_to_reset(_driver: asyncpg.Connection) -> None:
 
 
 def _no_transactions_of_the_drivers_own(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401
-    """The writer's transactions begin with `_begin_immediate` alone."""
+    """The writer's transactions begin as `Database.write` begins them, and nowhere else."""
     dbapi_connection.isolation_level = None
 
 
@@ -337,26 +397,12 @@ def _read_only(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401
     cursor.close()
 
 
-def _log_statement(_conn: SyncConnection, _cursor: Any, statement: str, *_: Any) -> None:  # noqa: ANN401
-    statements_log.debug(statement)
-
-
-def _begin_immediate(conn: SyncConnection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _interrupt(driver: Any) -> None:  # noqa: ANN401
+def _interrupt(driver: Any, running: list[bool]) -> None:  # noqa: ANN401
     """Stop the statement the aiosqlite connection `driver` runs in its thread (it fails with
-    SQLITE_INTERRUPT); called on the event loop."""
-    asyncio.ensure_future(driver.interrupt())
+    SQLITE_INTERRUPT), if it still runs when the task gets its turn: not the connection's next one."""
 
+    async def interrupt() -> None:
+        if running[0]:
+            await driver.interrupt()
 
-def _stop_sqlite_clock(conn: SyncConnection, *_: Any) -> None:  # noqa: ANN401
-    clock = conn.info.pop("statement_clock", None)
-    if clock is not None:
-        clock.cancel()
-
-
-def _stop_sqlite_clock_on_error(context: Any) -> None:  # noqa: ANN401
-    if context.connection is not None:
-        _stop_sqlite_clock(context.connection)
+    asyncio.ensure_future(interrupt())
