@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import logging
 import socket
-import sqlite3
 import time
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -16,14 +15,13 @@ import msgspec
 from litestar import Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency, Provide
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi import ResponseSpec
 from litestar.routes import HTTPRoute
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from registry import logs
@@ -246,7 +244,7 @@ def exception_to_problem(request: Request[Any, Any, Any], exc: Exception) -> Res
         error = exc
     elif isinstance(exc, HTTPException):
         error = _from_litestar(exc)
-    elif (failure := _failure_of_what_the_app_runs_on(exc)) is not None:
+    elif (failure := infrastructure_failure(exc)) is not None:
         event, error = failure
         logs.event(logging.WARNING, event, method=request.method, path=request.url.path, error=exc.__class__.__name__)
     else:
@@ -280,7 +278,7 @@ _CONNECTION_LOST = (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exce
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
-def _failure_of_what_the_app_runs_on(exc: Exception) -> tuple[str, RegistryError] | None:
+def infrastructure_failure(exc: Exception) -> tuple[str, RegistryError] | None:
     """The log event and problem for a lost or refused database connection, a busy or timed-out
     database (503 with Retry-After) or a full disk (507); None for anything else (a bug: 500)."""
     for cause in _causes(exc):
@@ -296,18 +294,20 @@ def _database_failure(cause: BaseException) -> tuple[str, str] | None:
     if isinstance(cause, (PoolTimeoutError, DatabaseBusy)):
         return _BUSY
     sqlstate = getattr(cause, "sqlstate", None) or ""
-    if sqlstate.startswith("08") or isinstance(cause, _CONNECTION_LOST) or (isinstance(cause, DBAPIError) and cause.connection_invalidated):
+    if sqlstate.startswith("08") or isinstance(cause, _CONNECTION_LOST):
         return _UNREACHABLE
     return _SQLSTATES.get(sqlstate) or _SQLITE_ERRORS.get(getattr(cause, "sqlite_errorname", None) or "")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    """`exc`, the driver's error SQLAlchemy wrapped in it, and what that was raised from."""
+    """`exc`, the driver's error SQLAlchemy wrapped in it, and what that was raised from or while
+    handling (asyncpg's transaction, closing on a lost connection, raises "connection is closed"
+    while the loss itself is being handled)."""
     found: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in found and len(found) < 5:
         found.append(current)
-        current = getattr(current, "orig", None) or current.__cause__
+        current = getattr(current, "orig", None) or current.__cause__ or (None if current.__suppress_context__ else current.__context__)
     return found
 
 

@@ -293,11 +293,6 @@ class Database:
         self._connections = asyncio.Semaphore(read_connections)
         self._long_reads = asyncio.Semaphore(max(read_connections // 2, 1))
 
-    @property
-    def engines(self) -> tuple[AsyncEngine, ...]:
-        """SQLite: the engines (for SQLAlchemy's event listeners); PostgreSQL: none."""
-        return (self._write_engine, self._read_engine) if self.is_sqlite else ()
-
     @contextlib.asynccontextmanager
     async def read(self, *, may_run_long: bool = False) -> AsyncIterator[Connection]:
         """A connection for reading: each statement sees what was committed before it began.
@@ -367,8 +362,8 @@ class Database:
 
     async def dispose(self) -> None:
         if self.is_sqlite:
-            for engine in self.engines:
-                await engine.dispose()
+            await self._write_engine.dispose()
+            await self._read_engine.dispose()
         elif self._pool is not None:
             await self._pool.close()
             self._pool = None
