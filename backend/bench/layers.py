@@ -1,6 +1,8 @@
 """`python bench/layers.py`: what one record fetch's database work costs the process, through
-SQLAlchemy's asyncio engine and through the app's `Database` (asyncpg's own pool), measured in
-the same run against the benchmark's PostgreSQL database (`make bench` seeds it).
+SQLAlchemy's asyncio engine, through asyncpg's own pool (with no reset round trip) and through
+the app's `Database`, measured in the same run against the benchmark's PostgreSQL database
+(`make bench` seeds it). The pool and the `Database` run the same statement runner, so they
+differ only in what the `Database` adds around the pool (turns in arrival order).
 
 Each way runs the app's own fetch statement for a random readable record, 8 at a time, in
 rounds that alternate the ways; the figure is the process's CPU time per fetch (median of the
@@ -17,13 +19,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
+import asyncpg
 import msgspec
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import seed as seeding
 from run import VAR, database_url
 from registry.access.roles import READER
-from registry.db.engine import Database
+from registry.db.engine import POSTGRES_SESSION, Database, _PostgresConnection, _Row, _json_text
 from registry.items.service import ITEM_WITH_GRANTS
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -51,17 +54,29 @@ async def main() -> None:
     engine = create_async_engine(
         url, pool_size=10, max_overflow=0, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, json_deserializer=msgspec.json.decode
     )
+    pool = await asyncpg.create_pool(
+        url.replace("postgresql+asyncpg", "postgresql"), min_size=0, max_size=10, reset=_nothing, record_class=_Row, init=_json_codecs,
+        server_settings=POSTGRES_SESSION,
+    )
     db = Database(url, pool_size=10)
 
     async def through_sqlalchemy(item_id: uuid.UUID) -> object:
         async with engine.connect() as conn:
             return (await conn.execute(ITEM_WITH_GRANTS, {"item_id": item_id, **reader})).all()
 
+    async def through_asyncpg_pool(item_id: uuid.UUID) -> object:
+        async with pool.acquire() as driver:
+            return await _PostgresConnection(driver).rows(ITEM_WITH_GRANTS, {"item_id": item_id, **reader})
+
     async def through_the_app(item_id: uuid.UUID) -> object:
         async with db.read() as conn:
             return await conn.rows(ITEM_WITH_GRANTS, {"item_id": item_id, **reader})
 
-    ways = {"SQLAlchemy's asyncio engine": through_sqlalchemy, "the app's Database (asyncpg's pool)": through_the_app}
+    ways = {
+        "SQLAlchemy's asyncio engine": through_sqlalchemy,
+        "asyncpg's pool, nothing reset": through_asyncpg_pool,
+        "the app's Database": through_the_app,
+    }
     figures: dict[str, list[float]] = {name: [] for name in ways}
     try:
         for _ in range(ROUNDS):
@@ -69,9 +84,19 @@ async def main() -> None:
                 figures[name].append(await _cpu_per_fetch(fetch, ids))
     finally:
         await engine.dispose()
+        await pool.close()
         await db.dispose()
     for name, runs in figures.items():
         print(f"{name:<40} {statistics.median(runs):6.0f} µs of CPU per fetch (rounds: {', '.join(f'{r:.0f}' for r in runs)})")
+
+
+async def _nothing(_driver: asyncpg.Connection) -> None:
+    pass
+
+
+async def _json_codecs(driver: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await driver.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=msgspec.json.decode, format="text")
 
 
 if __name__ == "__main__":

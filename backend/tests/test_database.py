@@ -130,6 +130,43 @@ async def test_a_statement_past_the_timeout_is_stopped_and_its_connection_serves
         await db.dispose()
 
 
+async def test_a_read_cancelled_mid_statement_is_stopped_and_the_connection_serves_the_next_read(url: str) -> None:
+    """A request's task cancelled while its statement runs (on one connection, with no timeout to
+    stop the statement): the statement stops, and the next read does not wait for it."""
+    db = Database(url, pool_size=1, statement_timeout=None)
+    try:
+
+        async def slow() -> None:
+            async with db.read() as conn:
+                await conn.rows(SLOW)
+
+        reading = asyncio.create_task(slow())
+        await asyncio.sleep(0.3)
+        reading.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await reading
+        started = time.monotonic()
+        async with db.read() as conn:
+            assert await conn.rows(text("SELECT 1")) == [(1,)]
+        assert time.monotonic() - started < 2
+        if TEST_DATABASE == "postgresql":
+            monitor = await asyncpg.connect(POSTGRES_URL)
+            try:
+                for _ in range(40):
+                    sleeping = await monitor.fetchval(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep%' AND state = 'active'",
+                        url.rsplit("/", 1)[1],
+                    )
+                    if not sleeping:
+                        break
+                    await asyncio.sleep(0.05)
+                assert sleeping == 0
+            finally:
+                await monitor.close()
+    finally:
+        await db.dispose()
+
+
 if TEST_DATABASE == "postgresql":  # SQLite has no server to lose a connection to
 
     async def test_a_write_whose_connection_is_cut_is_a_503_and_the_next_write_gets_a_working_one(database: Database) -> None:

@@ -210,6 +210,10 @@ class _SqliteConnection:
             return await send(sql, arguments)
         except sqlite3.IntegrityError as error:
             raise IntegrityError(sql, arguments, error) from error
+        except asyncio.CancelledError:
+            # The statement runs on in the driver's thread, where the connection's next user would wait for it.
+            await self._driver.interrupt()
+            raise
         finally:
             running[0] = False
             if clock is not None:
