@@ -5,6 +5,7 @@ connections, and the connection budget."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import os
 import time
@@ -205,9 +206,13 @@ async def test_long_reads_leave_half_the_connections_to_everything_else(database
             await finish.wait()
             running -= 1
 
+    # Every read connection opened beforehand: the fetch's wait below is for a turn, not a connect.
+    async with contextlib.AsyncExitStack() as opened:
+        for _ in range(READ_CONNECTIONS):
+            await (await opened.enter_async_context(database.read())).rows(text("SELECT 1"))
     searches = [asyncio.create_task(search()) for _ in range(6)]
     try:
-        # Opening the connections can take a while on a busy machine; then no more searches start.
+        # The searches get their turns (slowly on a busy machine); then no more start.
         async with asyncio.timeout(10):
             while running < searching_at_most:
                 await asyncio.sleep(0.01)
