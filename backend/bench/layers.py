@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import seed as seeding
 from run import VAR, database_url
 from registry.access.roles import READER
-from registry.db.engine import POSTGRES_SESSION, Database, _PostgresConnection, _Row, _json_text
+from registry.db.engine import Database, _PostgresConnection
 from registry.items.service import ITEM_WITH_GRANTS
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -54,11 +54,9 @@ async def main() -> None:
     engine = create_async_engine(
         url, pool_size=10, max_overflow=0, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, json_deserializer=msgspec.json.decode
     )
-    pool = await asyncpg.create_pool(
-        url.replace("postgresql+asyncpg", "postgresql"), min_size=0, max_size=10, reset=_nothing, record_class=_Row, init=_json_codecs,
-        server_settings=POSTGRES_SESSION,
-    )
     db = Database(url, pool_size=10)
+    # The pool alone, set up as the Database sets up its own.
+    pool = await asyncpg.create_pool(**db._pool_options)
 
     async def through_sqlalchemy(item_id: uuid.UUID) -> object:
         async with engine.connect() as conn:
@@ -88,15 +86,6 @@ async def main() -> None:
         await db.dispose()
     for name, runs in figures.items():
         print(f"{name:<40} {statistics.median(runs):6.0f} µs of CPU per fetch (rounds: {', '.join(f'{r:.0f}' for r in runs)})")
-
-
-async def _nothing(_driver: asyncpg.Connection) -> None:
-    pass
-
-
-async def _json_codecs(driver: asyncpg.Connection) -> None:
-    for name in ("json", "jsonb"):
-        await driver.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=msgspec.json.decode, format="text")
 
 
 if __name__ == "__main__":

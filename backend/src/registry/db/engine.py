@@ -15,7 +15,7 @@ import contextlib
 import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import asyncpg
@@ -151,65 +151,70 @@ def _log(sql: str, driver: Any) -> None:  # noqa: ANN401
         statements_log.debug(sql, extra={"connection": id(driver)})
 
 
-class _PostgresConnection:
-    """`Connection` on an asyncpg connection: asyncpg's own codecs turn values to and from
-    PostgreSQL's types (UUIDs, times with time zone, arrays; JSON through `_set_up_connection`),
-    and asyncpg prepares and caches each statement."""
+class _DriverConnection:
+    """`Connection` on a driver's connection: each statement compiled for `dialect` (once, see
+    `_compiled`), sent by the driver, logged, and a constraint violation raised as SQLAlchemy's
+    `IntegrityError`, as the rest of the app expects."""
 
-    def __init__(self, driver: asyncpg.Connection) -> None:
+    dialect: Dialect
+    integrity_error: type[Exception]
+    _fetch: Callable[[str, list[Any]], Awaitable[Sequence[Any]]]  # the rows of one statement
+
+    def __init__(self, driver: Any) -> None:  # noqa: ANN401
         self._driver = driver
 
     async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        compiled = _compile(statement, parameters or {}, _POSTGRESQL)
-        _log(compiled.sql, self._driver)
-        try:
-            return await self._driver.fetch(compiled.sql, *compiled.arguments(parameters or {}))
-        except asyncpg.IntegrityConstraintViolationError as error:
-            raise IntegrityError(compiled.sql, parameters, error) from error
+        values = parameters or {}
+        compiled = _compile(statement, values, self.dialect)
+        return compiled.rows(await self._run(compiled.sql, self._fetch, compiled.arguments(values)))
 
     async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None:
         if not isinstance(parameters, Sequence):
             await self.rows(statement, parameters)
-            return
-        if not parameters:
-            return
-        compiled = _compile(statement, parameters[0], _POSTGRESQL)
-        _log(compiled.sql, self._driver)
-        try:
-            await self._driver.executemany(compiled.sql, [compiled.arguments(row) for row in parameters])
-        except asyncpg.IntegrityConstraintViolationError as error:
-            raise IntegrityError(compiled.sql, parameters, error) from error
-
-
-class _SqliteConnection:
-    """`Connection` on an aiosqlite connection: values pass through their SQLAlchemy types'
-    conversions to and from SQLite's storage (UUIDs as 16 bytes, times as text, JSON as text). A
-    statement still running after `statement_timeout` seconds is interrupted."""
-
-    def __init__(self, driver: Any, statement_timeout: float | None) -> None:  # noqa: ANN401
-        self._driver = driver
-        self._timeout = statement_timeout
-
-    async def rows(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        compiled = _compile(statement, parameters or {}, _SQLITE)
-        return compiled.rows(await self._run(compiled.sql, self._driver.execute_fetchall, compiled.arguments(parameters or {})))
-
-    async def execute(self, statement: Executable, parameters: Parameters | None = None) -> None:
-        if not isinstance(parameters, Sequence):
-            await self.rows(statement, parameters)
-            return
-        if parameters:
-            compiled = _compile(statement, parameters[0], _SQLITE)
+        elif parameters:
+            compiled = _compile(statement, parameters[0], self.dialect)
             await self._run(compiled.sql, self._driver.executemany, [compiled.arguments(row) for row in parameters])
 
     async def _run(self, sql: str, send: Callable[..., Any], arguments: Any) -> Any:  # noqa: ANN401
         _log(sql, self._driver)
+        try:
+            return await send(sql, arguments)
+        except self.integrity_error as error:
+            raise IntegrityError(sql, arguments, error) from error
+
+
+class _PostgresConnection(_DriverConnection):
+    """On an asyncpg connection: asyncpg's own codecs turn values to and from PostgreSQL's types
+    (UUIDs, times with time zone, arrays; JSON through `_set_up_connection`), and asyncpg
+    prepares and caches each statement."""
+
+    dialect = _POSTGRESQL
+    integrity_error = asyncpg.IntegrityConstraintViolationError
+
+    async def _fetch(self, sql: str, arguments: list[Any]) -> Sequence[Any]:
+        return await self._driver.fetch(sql, *arguments)
+
+
+class _SqliteConnection(_DriverConnection):
+    """On an aiosqlite connection: values pass through their SQLAlchemy types' conversions to and
+    from SQLite's storage (UUIDs as 16 bytes, times as text, JSON as text). A statement still
+    running after `statement_timeout` seconds is interrupted."""
+
+    dialect = _SQLITE
+    integrity_error = sqlite3.IntegrityError
+
+    def __init__(self, driver: Any, statement_timeout: float | None) -> None:  # noqa: ANN401
+        super().__init__(driver)
+        self._timeout = statement_timeout
+
+    async def _fetch(self, sql: str, arguments: list[Any]) -> Sequence[Any]:
+        return await self._driver.execute_fetchall(sql, arguments)
+
+    async def _run(self, sql: str, send: Callable[..., Any], arguments: Any) -> Any:  # noqa: ANN401
         running = [True]
         clock = None if self._timeout is None else asyncio.get_running_loop().call_later(self._timeout, _interrupt, self._driver, running)
         try:
-            return await send(sql, arguments)
-        except sqlite3.IntegrityError as error:
-            raise IntegrityError(sql, arguments, error) from error
+            return await super()._run(sql, send, arguments)
         except asyncio.CancelledError:
             # The statement runs on in the driver's thread, where the connection's next user would wait for it.
             await self._driver.interrupt()
