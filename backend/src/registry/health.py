@@ -6,11 +6,10 @@ from typing import Literal
 
 import msgspec
 from litestar import get
-from litestar.datastructures import State
 from sqlalchemy import text
 
 from registry.errors import ServiceUnavailable
-from registry.http import problems
+from registry.http import ApiRequest, problems
 
 _PING = text("SELECT 1")
 
@@ -21,11 +20,11 @@ class Health(msgspec.Struct):
 
 
 @get("/health", opt={"exclude_from_auth": True}, responses=problems(503), tags=["operations"], summary="Liveness and database check")
-async def health(state: State) -> Health:
+async def health(request: ApiRequest) -> Health:
     # No asyncio timeout here: cancelling a query midway would hand its connection back to the
     # pool mid-operation. The engine's connect timeout bounds how long an unreachable database takes.
     try:
-        async with state.db.read() as conn:
+        async with request.db.read() as conn:
             await conn.rows(_PING)
     except Exception:  # any failure to answer SELECT 1 means the database is unusable to us
         raise ServiceUnavailable(

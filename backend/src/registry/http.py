@@ -26,7 +26,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from registry import logs
 from registry.access.roles import Principal
-from registry.db.engine import DatabaseBusy
+from registry.datastore.storage import FileStore
+from registry.db.engine import Database, DatabaseBusy
 from registry.errors import (
     BadRequest,
     FieldError,
@@ -40,6 +41,7 @@ from registry.errors import (
     join_path,
 )
 from registry.security import add_security_headers
+from registry.settings import Settings
 
 log = logs.log
 
@@ -51,12 +53,27 @@ PROBLEM_JSON = "application/problem+json"
 
 class ApiRequest(Request[Principal, Any, Any]):
     """The request class of every API route: `user` is the signed-in Principal (set by
-    `auth.tokens.authenticate`; absent on the routes that need no token).
+    `auth.tokens.TokenAuthentication`; absent on the routes that need no token), and the app's
+    database, file store and settings, typed.
 
     A class of its own rather than the subscripted `Request[Principal, Any, Any]`: Litestar checks
     each handler argument with `isinstance` against its annotation, and against a subscripted
-    generic that check raises and recovers on every request.
+    generic that check raises and recovers on every request. Handlers reach the app's services
+    here rather than through Litestar's `state` parameter, which builds a `State` for each call
+    (docs/performance.md, "What each piece costs a fetch").
     """
+
+    @property
+    def db(self) -> Database:
+        return self.app.state.db  # type: ignore[no-any-return]
+
+    @property
+    def files(self) -> FileStore:
+        return self.app.state.files  # type: ignore[no-any-return]
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.state.settings  # type: ignore[no-any-return]
 
 
 async def read_body(request: Request[Any, Any, Any]) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, post, put
-from litestar.datastructures import State
 from litestar.params import FromPath, PathParameter
 
 from registry.access import service
@@ -24,8 +23,8 @@ class AccessController(Controller):
     tags = ["access"]
 
     @get("/access", responses=problems(401, 403, 404), summary="A record's access settings (item admins)")
-    async def get_access(self, item_id: ItemId, user: CurrentUser, state: State) -> AccessSettings:
-        async with state.db.read() as conn:
+    async def get_access(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> AccessSettings:
+        async with request.db.read() as conn:
             return await service.get_access(conn, user, parse_item_id(item_id))
 
     @put(
@@ -34,13 +33,13 @@ class AccessController(Controller):
         responses=problems(400, 401, 403, 404, 413),
         summary="Replace a record's access settings (item admins); takes effect on the next request",
     )
-    async def put_access(self, request: ApiRequest, user: CurrentUser, item_id: ItemId, state: State) -> AccessSettings:
+    async def put_access(self, request: ApiRequest, user: CurrentUser, item_id: ItemId) -> AccessSettings:
         body = await read_body(request)
-        return await service.put_access(state.db, user, parse_item_id(item_id), body)
+        return await service.put_access(request.db, user, parse_item_id(item_id), body)
 
     @get("/access-log", responses=problems(401, 403, 404), summary="Every change of a record's access settings, newest first")
-    async def access_log(self, item_id: ItemId, user: CurrentUser, state: State) -> AccessLog:
-        async with state.db.read() as conn:
+    async def access_log(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> AccessLog:
+        async with request.db.read() as conn:
             return await service.access_log(conn, user, parse_item_id(item_id))
 
 
@@ -49,8 +48,8 @@ class GroupsController(Controller):
     tags = ["groups"]
 
     @get(responses=problems(401), summary="Every group with its members")
-    async def list_groups(self, state: State) -> list[Group]:
-        async with state.db.read() as conn:
+    async def list_groups(self, request: ApiRequest) -> list[Group]:
+        async with request.db.read() as conn:
             return await service.list_groups(conn)
 
     @post(
@@ -59,8 +58,8 @@ class GroupsController(Controller):
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a group (registry-admin)",
     )
-    async def create_group(self, request: ApiRequest, state: State) -> Group:
-        return await service.create_group(state.db, await read_json(request, GroupCreate))
+    async def create_group(self, request: ApiRequest) -> Group:
+        return await service.create_group(request.db, await read_json(request, GroupCreate))
 
     @put(
         "/{group_id:str}/members/{username:str}",
@@ -69,8 +68,8 @@ class GroupsController(Controller):
         responses=problems(401, 403, 404),
         summary="Add a member (registry-admin; idempotent)",
     )
-    async def add_member(self, group_id: GroupId, username: FromPath[str], state: State) -> None:
-        await service.add_member(state.db, service.parse_group_id(group_id), username)
+    async def add_member(self, group_id: GroupId, username: FromPath[str], request: ApiRequest) -> None:
+        await service.add_member(request.db, service.parse_group_id(group_id), username)
 
     @delete(
         "/{group_id:str}/members/{username:str}",
@@ -79,6 +78,6 @@ class GroupsController(Controller):
         responses=problems(401, 403, 404),
         summary="Remove a member (registry-admin); their group roles end at once",
     )
-    async def remove_member(self, group_id: GroupId, username: FromPath[str], state: State) -> None:
-        await service.remove_member(state.db, service.parse_group_id(group_id), username)
+    async def remove_member(self, group_id: GroupId, username: FromPath[str], request: ApiRequest) -> None:
+        await service.remove_member(request.db, service.parse_group_id(group_id), username)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.datastructures import State
 
 from registry.access.roles import GeneralRole
 from registry.auth import service
@@ -25,25 +24,25 @@ class AuthController(Controller):
         responses=problems(400, 401, 413, 429),
         summary="Sign in: exchange a username and password for a bearer token",
     )
-    async def token(self, request: ApiRequest, state: State) -> TokenResponse:
+    async def token(self, request: ApiRequest) -> TokenResponse:
         credentials = await read_json(request, TokenRequest)
         address = request.client.host if request.client else "unknown"
-        principal = await service.authenticate(state.db, state.settings, credentials.username, credentials.password, address)
-        ttl = state.settings.token_ttl
-        return TokenResponse(access_token=issue_token(state.settings.secret_key, ttl, principal.username, principal.roles), expires_in=ttl)
+        principal = await service.authenticate(request.db, request.settings, credentials.username, credentials.password, address)
+        ttl = request.settings.token_ttl
+        return TokenResponse(access_token=issue_token(request.settings.secret_key, ttl, principal.username, principal.roles), expires_in=ttl)
 
 
 class AccountsController(Controller):
     tags = ["accounts"]
 
     @get("/me", responses=problems(401), summary="The signed-in user, with general roles (implied ones included) and groups")
-    async def me(self, user: CurrentUser, state: State) -> Me:
-        async with state.db.read() as conn:
+    async def me(self, user: CurrentUser, request: ApiRequest) -> Me:
+        async with request.db.read() as conn:
             return await service.me(conn, user.username)
 
     @get("/users", guards=[requires(GeneralRole.ADMIN)], responses=problems(401, 403), summary="Every user (registry-admin)")
-    async def list_users(self, state: State) -> list[User]:
-        async with state.db.read() as conn:
+    async def list_users(self, request: ApiRequest) -> list[User]:
+        async with request.db.read() as conn:
             return await service.list_users(conn)
 
     @post(
@@ -53,5 +52,5 @@ class AccountsController(Controller):
         responses=problems(400, 401, 403, 409, 413),
         summary="Create a user (registry-admin)",
     )
-    async def create_user(self, request: ApiRequest, state: State) -> User:
-        return await service.create_user(state.db, await read_json(request, UserCreate))
+    async def create_user(self, request: ApiRequest) -> User:
+        return await service.create_user(request.db, await read_json(request, UserCreate))

@@ -9,7 +9,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from litestar import Controller, Response, delete, get, put
-from litestar.datastructures import ResponseHeader, State
+from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
 from litestar.params import Body, HeaderParameter, PathParameter
 from litestar.response import Stream
@@ -69,13 +69,13 @@ class FilesController(Controller):
     tags = ["datastore"]
 
     @get("/files", responses=problems(401, 403, 404), summary="A dataset's files, sorted by path")
-    async def list_files(self, item_id: ItemId, user: CurrentUser, state: State) -> FileList:
-        async with state.db.read() as conn:
+    async def list_files(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> FileList:
+        async with request.db.read() as conn:
             return await service.list_files(conn, user, parse_item_id(item_id))
 
     @get("/file-log", responses=problems(401, 403, 404), summary="Every change of a dataset's files, newest first")
-    async def file_log(self, item_id: ItemId, user: CurrentUser, state: State) -> FileLog:
-        async with state.db.read() as conn:
+    async def file_log(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> FileLog:
+        async with request.db.read() as conn:
             return await service.file_log(conn, user, parse_item_id(item_id))
 
     @put(
@@ -98,18 +98,17 @@ class FilesController(Controller):
         user: CurrentUser,
         item_id: ItemId,
         file_path: FilePathParameter,
-        state: State,
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='To replace a file: "<its sha256>".')] = None,
     ) -> Response[FileInfo]:
         info, created = await service.put_file(
-            state.db,
-            state.files,
+            request.db,
+            request.files,
             user,
             parse_item_id(item_id),
             _file_path(request, item_id),
             if_match,
             request.stream(),
-            state.settings.max_file_size,
+            request.settings.max_file_size,
         )
         return Response(info, status_code=201 if created else 200, headers={"ETag": f'"{info.sha256}"'})
 
@@ -131,16 +130,15 @@ class FilesController(Controller):
         user: CurrentUser,
         item_id: ItemId,
         file_path: FilePathParameter,
-        state: State,
         range_header: Annotated[str | None, HeaderParameter(name="Range", description="e.g. bytes=0-1023")] = None,
     ) -> Stream:
         dataset = parse_item_id(item_id)
-        async with state.db.read() as conn:
+        async with request.db.read() as conn:
             row = await service.find_file(conn, user, dataset, _file_path(request, item_id))
         byte_range = _byte_range(range_header, row.size)
         start, end = byte_range or (0, row.size - 1)
         try:
-            chunks: AsyncIterator[bytes] = await state.files.open_range(dataset, row.blob, start, end) if row.size else _nothing()
+            chunks: AsyncIterator[bytes] = await request.files.open_range(dataset, row.blob, start, end) if row.size else _nothing()
         except FileNotFoundError:
             raise NotFound(f"The bytes of {row.path} are missing from the file store. Tell the registry's operators.") from None
         name = row.path.rsplit("/", 1)[-1]
@@ -156,8 +154,8 @@ class FilesController(Controller):
         return Stream(chunks, status_code=206 if byte_range else 200, media_type="application/octet-stream", headers=headers)
 
     @delete("/files/{file_path:path}", status_code=204, responses=problems(401, 403, 404), summary="Delete a file")
-    async def delete_file(self, request: ApiRequest, user: CurrentUser, item_id: ItemId, file_path: FilePathParameter, state: State) -> None:
-        await service.delete_file(state.db, state.files, user, parse_item_id(item_id), _file_path(request, item_id))
+    async def delete_file(self, request: ApiRequest, user: CurrentUser, item_id: ItemId, file_path: FilePathParameter) -> None:
+        await service.delete_file(request.db, request.files, user, parse_item_id(item_id), _file_path(request, item_id))
 
 
 async def _nothing() -> AsyncIterator[bytes]:

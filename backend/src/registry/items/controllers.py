@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, MediaType, Response, get, post, put
-from litestar.datastructures import ResponseHeader, State
+from litestar.datastructures import ResponseHeader
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
 from sqlalchemy.exc import IntegrityError
 
@@ -75,7 +75,6 @@ class ItemsController(Controller):
         self,
         request: ApiRequest,
         user: CurrentUser,
-        state: State,
         idempotency_key: Annotated[
             str | None,
             HeaderParameter(
@@ -90,17 +89,17 @@ class ItemsController(Controller):
         # The body first: a key compares bodies as JSON values, so a body that is not JSON is a 400 here.
         envelope = decode_json(body, ItemCreate)
         claim = IdempotencyClaim(user.username, idempotency_key, body) if idempotency_key is not None else None
-        if claim is not None and (replay := await claim.stored_response(state.db)) is not None:
+        if claim is not None and (replay := await claim.stored_response(request.db)) is not None:
             return _created(replay)
         subtype = SUBTYPES.get(envelope.item_subtype)
         if subtype is None:
             raise ValidationFailed.one("item_subtype", f"Unknown subtype. Use one of: {', '.join(SUBTYPES)}.")
         data = subtype.decode(bytes(envelope.data))
         try:
-            return _created(await service.create_item(state.db, user, subtype, data, claim))
+            return _created(await service.create_item(request.db, user, subtype, data, claim))
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as it did.
-            if claim is None or (replay := await claim.stored_response(state.db)) is None:
+            if claim is None or (replay := await claim.stored_response(request.db)) is None:
                 raise
             return _created(replay)
 
@@ -116,31 +115,30 @@ class ItemsController(Controller):
         request: ApiRequest,
         user: CurrentUser,
         item_id: ItemId,
-        state: State,
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", description='The ETag you read, e.g. "3". Without it the answer is 428.')] = None,
     ) -> Response[Item]:
         body = await read_body(request)
-        item = await service.update_item(state.db, user, service.parse_item_id(item_id), body, if_match)
+        item = await service.update_item(request.db, user, service.parse_item_id(item_id), body, if_match)
         return _with_etag(item)
 
     @get("/items/{item_id:str}/history", responses=problems(401, 403, 404), summary="Every revision of a record, newest first")
-    async def history(self, item_id: ItemId, user: CurrentUser, state: State) -> History:
-        async with state.db.read() as conn:
+    async def history(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> History:
+        async with request.db.read() as conn:
             return await service.history(conn, user, service.parse_item_id(item_id))
 
     @get("/items/{item_id:str}", responses=problems(401, 403, 404), response_headers=[ETAG], summary="One record")
-    async def fetch(self, item_id: ItemId, user: CurrentUser, state: State) -> Response[Item]:
-        return _with_etag(await service.get_item(state.db, user, service.parse_item_id(item_id)))
+    async def fetch(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> Response[Item]:
+        return _with_etag(await service.get_item(request.db, user, service.parse_item_id(item_id)))
 
     @get("/items/{item_id:str}/permissions", responses=problems(401, 404), summary="What the signed-in user may do with a record")
-    async def permissions(self, item_id: ItemId, user: CurrentUser, state: State) -> Permissions:
-        return await service.permissions(state.db, user, service.parse_item_id(item_id))
+    async def permissions(self, item_id: ItemId, user: CurrentUser, request: ApiRequest) -> Permissions:
+        return await service.permissions(request.db, user, service.parse_item_id(item_id))
 
     @get("/items", guards=[requires(GeneralRole.READ)], responses=problems(401, 403), summary="Explore the records you may view")
     async def explore(
         self,
         user: CurrentUser,
-        state: State,
+        request: ApiRequest,
         # The enum and the pattern are documentation: the checks below name the parameter in a 422.
         subtype: Annotated[str | None, QueryParameter(description="Only records of this subtype.", schema_extra={"enum": list(SUBTYPES)})] = None,
         q: Annotated[
@@ -165,6 +163,6 @@ class ItemsController(Controller):
         if errors:
             raise ValidationFailed(errors)
         query = service.ListQuery(sort=sort, limit=limit, subtype=subtype, q=q, owner=owner, cursor=cursor)
-        return await service.list_items(state.db, user, query)
+        return await service.list_items(request.db, user, query)
 
 
