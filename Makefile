@@ -10,13 +10,14 @@ SPA := frontend/dist/index.html
 
 # The web app's API types and form validators are generated from the API's own descriptions,
 # checked in as frontend/src/api/{openapi,subtypes}.json; tests fail when they are stale.
-.PHONY: help install run migrate api-types build docs docs-serve image-check compose-check seed-demo bench test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
+.PHONY: help install run migrate api-types build docs docs-serve image-check compose-check seed-demo bench bench-instructions test test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean
 
 help:
 	@echo "make run    install what is missing, build the web app, migrate, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, run every test (backend on SQLite and PostgreSQL, frontend, browser)"
 	@echo "make docs   build the documentation site (strict: a broken link fails) into var/site/"
 	@echo "make bench  seed 100,000 records (BENCH_RECORDS) and measure the app against its baselines (docs/performance.md)"
+	@echo "make bench-instructions  instructions per request of the app and its driver baseline (valgrind), steady where req/s drift"
 	@echo "other verbs: install build migrate seed-demo api-types docs-serve image-check compose-check"
 	@echo "             test-backend test-backend-sqlite test-backend-postgresql test-outage test-frontend test-e2e clean"
 
@@ -77,6 +78,12 @@ compose-check:
 bench: $(BACKEND_STAMP)
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package) for the load generator"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	cd backend && .venv/bin/python bench/run.py
+
+# Instructions per request of the app and of the driver baseline, counted by valgrind's callgrind:
+# the same figures on a machine whose speed drifts between runs (docs/performance.md).
+bench-instructions: $(BACKEND_STAMP)
+	@command -v valgrind >/dev/null || { echo "Installing valgrind (Debian package) to count instructions"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	cd backend && .venv/bin/python bench/instructions.py
 
 test: install build docs image-check test-backend test-outage test-frontend test-e2e
 

@@ -279,7 +279,7 @@ def prepare(kind: str) -> seeding.Seeded:
     return seeded
 
 
-async def _remove_created(url: str) -> None:
+async def remove_created(url: str) -> None:
     """Rows the create measurements added, so that the next run can reuse the seeded database,
     and (PostgreSQL) a vacuum, so that it meets no dead rows either."""
     db = Database(url, statement_timeout=None)
@@ -444,7 +444,7 @@ def measure(kind: str) -> dict[str, Any]:
     finally:
         stop(app)
         stop(baseline)
-        asyncio.run(_remove_created(url))
+        asyncio.run(remove_created(url))
     section: dict[str, Any] = {"records": RECORDS, "measurements": results, "scale": scale}
     if peak is not None:
         section["app_peak_connections"] = peak.peak
