@@ -29,7 +29,7 @@ from typing import Any
 import msgspec
 
 import seed as seeding
-from run import VAR, create_body, database_url, prepare, remove_created
+from run import VAR, app_settings, create_body, database_url, prepare, remove_created
 
 SMALL, LARGE = 200, 1000
 WARM_UP = 50
@@ -90,12 +90,7 @@ async def _call(app: Asgi, method: str, path: str, headers: list[tuple[bytes, by
 async def _serve(what: str, count: int) -> None:
     url = database_url("postgresql")
     seeded = msgspec.json.decode((VAR / "seeded-postgresql.json").read_bytes(), type=seeding.Seeded)
-    os.environ.update(
-        REGISTRY_DATABASE_URL=url,
-        REGISTRY_SECRET_KEY="bench-secret-key-not-for-production",
-        REGISTRY_FILES_DIR=str(VAR / "files-postgresql"),
-        BENCH_DATABASE_URL=url,
-    )
+    os.environ.update(app_settings(url, "postgresql"), BENCH_DATABASE_URL=url)
     if what.startswith("driver"):
         import baseline
 

@@ -108,17 +108,19 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise SystemExit(f"a server did not start within 60 s; see {log}")
 
 
-def start_app(database_url: str, kind: str) -> subprocess.Popen[bytes]:
-    log = VAR / f"app-{kind}.log"
-    env = {
-        **os.environ,
+def app_settings(database_url: str, kind: str) -> dict[str, str]:
+    """The app's settings (environment) for the benchmark's database of `kind`."""
+    return {
         "REGISTRY_DATABASE_URL": database_url,
-        "REGISTRY_HOST": "127.0.0.1",
-        "REGISTRY_PORT": str(APP_PORT),
         "REGISTRY_SECRET_KEY": "bench-secret-key-not-for-production",
         "REGISTRY_ADMIN_PASSWORD": seeding.PASSWORD,
         "REGISTRY_FILES_DIR": str(VAR / f"files-{kind}"),
     }
+
+
+def start_app(database_url: str, kind: str) -> subprocess.Popen[bytes]:
+    log = VAR / f"app-{kind}.log"
+    env = {**os.environ, **app_settings(database_url, kind), "REGISTRY_HOST": "127.0.0.1", "REGISTRY_PORT": str(APP_PORT)}
     command = [sys.executable, "-m", "registry", "serve"]
     process = subprocess.Popen(_pinned(command, 0), env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     _wait_until_up(f"http://127.0.0.1:{APP_PORT}/api/v1/health", process, log)
