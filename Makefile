@@ -89,10 +89,10 @@ test: install build docs image-check test-backend test-outage test-frontend test
 
 test-backend: test-backend-sqlite test-backend-postgresql
 
-test-backend-sqlite: $(BACKEND_STAMP)
+test-backend-sqlite: $(BACKEND_STAMP) $(FRONTEND_STAMP)
 	cd backend && REGISTRY_TEST_DATABASE=sqlite .venv/bin/pytest
 
-test-backend-postgresql: $(BACKEND_STAMP)
+test-backend-postgresql: $(BACKEND_STAMP) $(FRONTEND_STAMP)
 	cd backend && REGISTRY_TEST_DATABASE=postgresql .venv/bin/pytest
 
 # Stops and restarts the machine's PostgreSQL under load, so it runs on its own, after the suites.

@@ -90,8 +90,11 @@ def in_process_settings(database_url: str, folder: Path, **changes: object) -> S
     return dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
 
 
-def start_server(database_url: str, log: Path, log_level: str = "warning", extra_arguments: list[str] | None = None, **env: str) -> Server:
-    port = free_port()
+def start_server(
+    database_url: str, log: Path, log_level: str = "warning", extra_arguments: list[str] | None = None, port: int | None = None, **env: str
+) -> Server:
+    """The server on `port` (a free one unless given: with_server.py needs it before the start)."""
+    port = port or free_port()
     environment = {
         **os.environ,
         "REGISTRY_DATABASE_URL": database_url,
