@@ -83,7 +83,7 @@ def valid_claims(**changes: object) -> dict:
         pytest.param(forge(valid_claims(), algorithm="HS512"), id="wrong algorithm"),
         pytest.param(jwt.encode(valid_claims(), None, algorithm="none"), id="unsigned"),
         pytest.param(forge({k: v for k, v in valid_claims().items() if k != "exp"}), id="no expiry"),
-        pytest.param(forge(valid_claims(roles="registry-admin")), id="roles not a list"),
+        pytest.param(forge(valid_claims(sub=["admin"])), id="subject not a string"),
         pytest.param("not-a-token", id="garbage"),
     ],
 )
@@ -102,6 +102,15 @@ def test_a_token_accepted_before_is_refused_once_it_expires(server: Server) -> N
     response = httpx.get(f"{server.url}/api/v1/me", headers=headers)
     assert response.status_code == 401
     assert "expired" in response.json()["detail"]
+
+
+def test_roles_written_into_a_token_count_for_nothing(server: Server, make_user: UserFactory) -> None:
+    """Roles come from the account on every request, never from the token."""
+    user = make_user("registry-read")
+    token = forge(valid_claims(sub=user.username, roles=["registry-admin"]))
+    me = httpx.get(f"{server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["roles"] == ["registry-read"]
+    assert httpx.get(f"{server.url}/api/v1/users", headers={"Authorization": f"Bearer {token}"}).status_code == 403
 
 
 def test_tampered_token_is_401(server: Server, make_user: UserFactory) -> None:
@@ -124,7 +133,14 @@ def test_admin_creates_users_without_exposing_passwords(admin: Api, server: Serv
     body = {"username": "carol.x", "password": "long-enough-pw", "display_name": "Carol", "email": "carol@example.org", "roles": ["registry-write"]}
     response = admin.post("/users", json=body)
     assert response.status_code == 201
-    assert response.json() == {"username": "carol.x", "display_name": "Carol", "email": "carol@example.org", "roles": ["registry-read", "registry-write"]}
+    assert response.json() == {
+        "username": "carol.x",
+        "display_name": "Carol",
+        "email": "carol@example.org",
+        "roles": ["registry-read", "registry-write"],
+        "active": True,
+        "source": "local",
+    }
     assert admin.post("/users", json=body).status_code == 409
     listing = admin.get("/users")
     assert listing.status_code == 200

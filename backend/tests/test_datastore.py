@@ -281,11 +281,14 @@ def test_a_cloned_dataset_has_no_files(writer: Api, dataset: dict, make_user: Us
     assert len(writer.get(f"/items/{dataset['id']}/files").json()["files"]) == 1
 
 
-def test_downloads_take_the_token_from_the_cookie_too(server: Server, writer: Api, dataset: dict) -> None:
+def test_a_plain_link_downloads_with_the_session_cookie(server: Server, writer: Api, dataset: dict) -> None:
+    """The web app's download links carry no header: the session cookie alone lets them through."""
     upload(writer, dataset["id"], "a.txt", b"cookie")
     url = f"{server.url}/api/v1/items/{dataset['id']}/files/a.txt"
-    assert httpx.get(url, cookies={"registry_token": writer.token or ""}).content == b"cookie"
-    assert httpx.get(url, cookies={"registry_token": "forged"}).status_code == 401
-    # only file downloads read the cookie
-    listing = f"{server.url}/api/v1/items/{dataset['id']}/files"
-    assert httpx.get(listing, cookies={"registry_token": writer.token or ""}).status_code == 401
+    signed_in = httpx.post(f"{server.url}/api/v1/auth/session", json={"username": writer.username, "password": writer.password})
+    assert signed_in.status_code == 204
+    session = signed_in.cookies["registry_session"]
+    assert httpx.get(url, cookies={"registry_session": session}).content == b"cookie"
+    ranged = httpx.get(url, cookies={"registry_session": session}, headers={"Range": "bytes=1-2"})
+    assert (ranged.status_code, ranged.content) == (206, b"oo")
+    assert httpx.get(url, cookies={"registry_session": "forged"}).status_code == 401

@@ -11,7 +11,7 @@ import sys
 import msgspec
 
 from registry.auth import service as accounts
-from registry.auth.schemas import UserCreate
+from registry.auth.schemas import PasswordReset, UserCreate, UserUpdate
 from registry.db.engine import Database
 from registry.db.migrate import upgrade
 from registry.errors import RegistryError, ValidationFailed
@@ -101,7 +101,36 @@ def cmd_users_list(settings: Settings, _: argparse.Namespace) -> None:
             return await accounts.list_users(conn)
 
     for user in asyncio.run(_with_db(settings, work)):
-        print(f"{user.username}\t{user.display_name}\t{user.email}\t{','.join(user.roles)}")
+        state = "active" if user.active else "deactivated"
+        print(f"{user.username}\t{user.display_name}\t{user.email}\t{','.join(user.roles)}\t{user.source}\t{state}")
+
+
+def _update_user(settings: Settings, username: str, change: UserUpdate) -> None:
+    user = asyncio.run(_with_db(settings, lambda db: accounts.update_user(db, None, username, change)))
+    state = "active" if user.active else "deactivated (its sessions and tokens no longer work)"
+    print(f"User {user.username!r}: {state}; roles: {', '.join(user.roles) or 'none'}.")
+
+
+def cmd_users_deactivate(settings: Settings, args: argparse.Namespace) -> None:
+    _update_user(settings, args.username, UserUpdate(active=False))
+
+
+def cmd_users_activate(settings: Settings, args: argparse.Namespace) -> None:
+    _update_user(settings, args.username, UserUpdate(active=True))
+
+
+def cmd_users_roles(settings: Settings, args: argparse.Namespace) -> None:
+    _update_user(settings, args.username, UserUpdate(roles=args.role))
+
+
+def cmd_users_reset_password(settings: Settings, args: argparse.Namespace) -> None:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"New password for {args.username}: ")
+    try:
+        change = msgspec.convert({"password": password}, PasswordReset)
+    except msgspec.ValidationError as error:
+        raise SystemExit(f"registry: {error}") from None
+    asyncio.run(_with_db(settings, lambda db: accounts.reset_password(db, args.username, change.password)))
+    print(f"Set the password of {args.username!r}; its sessions and bearer tokens have ended.")
 
 
 def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> None:
@@ -139,21 +168,34 @@ def parser() -> argparse.ArgumentParser:
     verbs.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     verbs.add_parser("openapi", help="print the OpenAPI document (the web app's client is generated from it)").set_defaults(run=cmd_openapi)
     verbs.add_parser("subtypes", help="print GET /subtypes (the web app's form validators are compiled from it)").set_defaults(run=cmd_subtypes)
-    users = verbs.add_parser("users", help="manage user accounts").add_subparsers(dest="users_verb", required=True, metavar="{add,list}")
-    add = users.add_parser("add", help="create a user (asks for the password)")
+    users = verbs.add_parser("users", help="manage user accounts").add_subparsers(
+        dest="users_verb", required=True, metavar="{add,list,deactivate,activate,roles,reset-password}"
+    )
+    role_help = "a general role; repeat for several (each implies the ones before it)"
+    role_names = ["registry-read", "registry-write", "registry-admin"]
+    add = users.add_parser("add", help="create a local user (asks for the password)")
     add.add_argument("username")
     add.add_argument("--email", required=True)
     add.add_argument("--display-name")
-    add.add_argument(
-        "--role",
-        action="append",
-        default=[],
-        choices=["registry-read", "registry-write", "registry-admin"],
-        help="a general role; repeat for several (each implies the ones before it)",
-    )
+    add.add_argument("--role", action="append", default=[], choices=role_names, help=role_help)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(run=cmd_users_add)
-    users.add_parser("list", help="list users").set_defaults(run=cmd_users_list)
+    users.add_parser("list", help="list users (name, display name, email, roles, local or oidc, active or deactivated)").set_defaults(run=cmd_users_list)
+    for verb, run, text in (
+        ("deactivate", cmd_users_deactivate, "deactivate an account: its sessions, bearer tokens and personal access tokens stop working at once"),
+        ("activate", cmd_users_activate, "reactivate a deactivated account"),
+    ):
+        one = users.add_parser(verb, help=text)
+        one.add_argument("username")
+        one.set_defaults(run=run)
+    roles = users.add_parser("roles", help="set a user's general roles (from their next request)")
+    roles.add_argument("username")
+    roles.add_argument("--role", action="append", default=[], choices=role_names, help=role_help + "; none: no roles")
+    roles.set_defaults(run=cmd_users_roles)
+    reset = users.add_parser("reset-password", help="set a local user's password (asks for it); their sessions and bearer tokens end")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    reset.set_defaults(run=cmd_users_reset_password)
     verbs.add_parser(
         "seed-demo",
         help="fill an empty registry with demo records, groups, users and dataset files (refuses if it has records)",

@@ -15,7 +15,8 @@ from litestar.routes import HTTPRoute
 from registry import logs
 from registry.access.controllers import AccessController, GroupsController
 from registry.auth.controllers import AccountsController, AuthController
-from registry.auth.tokens import TokenAuthentication
+from registry.auth.credentials import Credentials
+from registry.auth.oidc import Provider
 from registry.datastore.controllers import FilesController
 from registry.datastore.storage import LocalFileStore
 from registry.db.engine import Database
@@ -48,10 +49,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=JSON_BODY_LIMIT,
         request_class=ApiRequest,
         # The body limit first: the contract puts 413 before 401.
-        middleware=[BodyLimit(), DefineMiddleware(TokenAuthentication)],
+        middleware=[BodyLimit(), DefineMiddleware(Credentials)],
         dependencies=USER,
         before_request=check_query_parameters,
-        security=[{"bearer": []}],
+        security=[{"bearer": []}, {"session": []}],
     )
     app = Litestar(
         route_handlers=[api, spa_router],
@@ -61,10 +62,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Registry API",
             version="1.0.0",
-            description="Register, explore and share research records. Sign in with POST /api/v1/auth/token.",
+            description=(
+                "Register, explore and share research records. Scripts send `Authorization: Bearer <token>`: a personal access "
+                "token (`rgt_…`, from your account page or POST /api/v1/me/tokens) or a token from POST /api/v1/auth/token."
+            ),
             path="/schema",
             render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin()],
-            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", description="A personal access token (`rgt_…`) or a JWT from POST /api/v1/auth/token."),
+                    "session": SecurityScheme(
+                        type="apiKey",
+                        name="registry_session",
+                        security_scheme_in="cookie",
+                        description="The web app's session; POST, PUT, PATCH and DELETE also need the X-CSRF-Token header.",
+                    ),
+                }
+            ),
         ),
         debug=False,
         # The app logs through `registry.logs` alone (Litestar's own logging would start a second writer thread).
@@ -72,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app.state.settings = settings
     app.state.files = LocalFileStore(settings.files_dir)
+    app.state.oidc = Provider(settings.oidc) if settings.oidc else None
     record_query_names([handler for route in app.routes if isinstance(route, HTTPRoute) for handler in route.route_handler_map.values()])
     finish_openapi(app)
     return app

@@ -26,6 +26,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from registry import logs
 from registry.access.roles import Principal
+from registry.auth.oidc import Provider
 from registry.datastore.storage import FileStore
 from registry.db.engine import Database, DatabaseBusy
 from registry.errors import (
@@ -53,8 +54,8 @@ PROBLEM_JSON = "application/problem+json"
 
 class ApiRequest(Request[Principal, Any, Any]):
     """The request class of every API route: `user` is the signed-in Principal (set by
-    `auth.tokens.TokenAuthentication`; absent on the routes that need no token), and the app's
-    database, file store and settings, typed.
+    `auth.credentials.Credentials`; absent on the routes that need no credential), and the app's
+    database, file store, settings and identity provider, typed.
 
     A class of its own rather than the subscripted `Request[Principal, Any, Any]`: Litestar checks
     each handler argument with `isinstance` against its annotation, and against a subscripted
@@ -74,6 +75,10 @@ class ApiRequest(Request[Principal, Any, Any]):
     @property
     def settings(self) -> Settings:
         return self.app.state.settings  # type: ignore[no-any-return]
+
+    @property
+    def oidc(self) -> Provider | None:
+        return self.app.state.oidc  # type: ignore[no-any-return]
 
 
 async def read_body(request: Request[Any, Any, Any]) -> bytes:
@@ -192,8 +197,9 @@ async def _send_problem(send: Send, error: RegistryError) -> None:
 
 async def check_query_parameters(request: Request[Any, Any, Any]) -> None:
     """The API's `before_request` hook: a query parameter the route does not declare is a 422,
-    as is a repeated one or one holding U+0000 (which no database stores in text)."""
-    if not request.scope["query_string"]:
+    as is a repeated one or one holding U+0000 (which no database stores in text). A route whose
+    `opt` says `any_query` reads its query as a whole (the identity provider's callback)."""
+    if not request.scope["query_string"] or request.route_handler.opt.get("any_query"):
         return
     allowed: frozenset[str] = request.route_handler.opt.get("query_names", frozenset())
     seen: set[str] = set()
@@ -214,7 +220,7 @@ def _signed_in_user(request: ApiRequest) -> Principal:
     return request.user
 
 
-# The API's dependencies: `user`, the signed-in Principal (set by `auth.tokens.TokenAuthentication`),
+# The API's dependencies: `user`, the signed-in Principal (set by `auth.credentials.Credentials`),
 # which a handler takes as a parameter `user: CurrentUser`.
 USER = {"user": Provide(_signed_in_user, sync_to_thread=False)}
 CurrentUser = NamedDependency[Principal]

@@ -24,7 +24,7 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from litestar.openapi.spec import Discriminator, OpenAPIFormat, OpenAPIType, Operation, Reference, Schema
+from litestar.openapi.spec import Discriminator, OpenAPIFormat, OpenAPIResponse, OpenAPIType, Operation, Reference, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 from litestar.typing import FieldDefinition
@@ -162,6 +162,9 @@ def finish_openapi(app: Litestar) -> None:
                 for status, response in (operation.responses or {}).items()
                 if int(status) < 400 or PROBLEM_JSON in (getattr(response, "content", None) or {})
             }
+            # A handler answering 204 with cookies returns a Response, which Litestar documents with a JSON body.
+            if isinstance(no_content := operation.responses.get("204"), OpenAPIResponse):
+                no_content.content = None
 
 
 def _never_null(schema: Schema) -> None:

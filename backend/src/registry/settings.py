@@ -77,6 +77,55 @@ def _positive_number(name: str, default: str, kind: type[int] | type[float] = in
     return value
 
 
+def _local_accounts(oidc: OidcSettings | None) -> bool:
+    value = (os.environ.get("REGISTRY_LOCAL_ACCOUNTS") or "on").lower()
+    if value not in ("on", "off"):
+        raise SettingsError(f"REGISTRY_LOCAL_ACCOUNTS must be `on` or `off`, not {value!r}.")
+    if value == "off" and oidc is None:
+        raise SettingsError("REGISTRY_LOCAL_ACCOUNTS is off but no identity provider is set up, so nobody could sign in: set REGISTRY_OIDC_ISSUER and REGISTRY_OIDC_CLIENT_ID, or leave local accounts on.")
+    return value == "on"
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in at the institution's OpenID Connect provider (DESIGN.md §6)."""
+
+    issuer: str
+    client_id: str
+    client_secret: str | None
+    name: str
+    username_claim: str
+    roles_claim: str | None
+    groups_claim: str | None
+
+
+def _oidc() -> OidcSettings | None:
+    issuer = (os.environ.get("REGISTRY_OIDC_ISSUER") or "").rstrip("/")
+    client_id = os.environ.get("REGISTRY_OIDC_CLIENT_ID") or ""
+    if not issuer and not client_id:
+        return None
+    if not issuer or not client_id:
+        raise SettingsError("OpenID Connect needs both REGISTRY_OIDC_ISSUER and REGISTRY_OIDC_CLIENT_ID (and usually REGISTRY_OIDC_CLIENT_SECRET); set both, or neither.")
+    if not issuer.startswith(("https://", "http://")):
+        raise SettingsError(f"REGISTRY_OIDC_ISSUER must be the provider's https:// address, not {issuer!r}.")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=os.environ.get("REGISTRY_OIDC_CLIENT_SECRET") or None,
+        name=os.environ.get("REGISTRY_OIDC_NAME") or "Sign in with your organisation",
+        username_claim=os.environ.get("REGISTRY_OIDC_USERNAME_CLAIM") or "preferred_username",
+        roles_claim=os.environ.get("REGISTRY_OIDC_ROLES_CLAIM") or None,
+        groups_claim=os.environ.get("REGISTRY_OIDC_GROUPS_CLAIM") or None,
+    )
+
+
+def _public_url() -> str | None:
+    url = (os.environ.get("REGISTRY_PUBLIC_URL") or "").rstrip("/")
+    if url and not url.startswith(("https://", "http://")):
+        raise SettingsError(f"REGISTRY_PUBLIC_URL must start with https:// (or http:// for a test), not {url!r}.")
+    return url or None
+
+
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
@@ -108,6 +157,13 @@ class Settings:
     # App processes `registry serve` starts on one port.
     workers: int = 1
     log_level: str = "info"
+    # The address users reach, e.g. https://registry.example.org (OIDC redirects, secure cookies).
+    public_url: str | None = None
+    oidc: OidcSettings | None = None
+    # Whether local accounts (passwords kept here) may sign in.
+    local_accounts: bool = True
+    # Seconds a browser session lasts from sign-in.
+    session_ttl: int = 12 * 3600
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,6 +172,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         var_dir = REPO_ROOT / "var"
+        oidc = _oidc()
         return cls(
             database_url=_sqlite_url_relative_to_repo(os.environ.get("REGISTRY_DATABASE_URL") or _default_database_url()),
             host=os.environ.get("REGISTRY_HOST", "127.0.0.1"),
@@ -132,4 +189,8 @@ class Settings:
             statement_timeout=float(_positive_number("REGISTRY_STATEMENT_TIMEOUT", "10", float)),
             workers=int(_positive_number("REGISTRY_WORKERS", "1")),
             log_level=_log_level(),
+            public_url=_public_url(),
+            oidc=oidc,
+            local_accounts=_local_accounts(oidc),
+            session_ttl=int(_positive_number("REGISTRY_SESSION_TTL", str(12 * 3600))),
         )

@@ -104,10 +104,13 @@ def item_role_names(roles: int) -> list[str]:
 
 
 class Principal(msgspec.Struct, frozen=True):
-    """The signed-in user as the token says: name and general roles (closed under implication)."""
+    """The signed-in user: name and general roles (closed under implication) as the database has
+    them for this request, and the session the request came with, if it came with one."""
 
     username: str
     roles: GeneralRole
+    # The SHA-256 of the session cookie's secret (auth.credentials), for ending this session.
+    session: str | None = None
 
     def has(self, role: GeneralRole) -> bool:
         return int.__and__(self.roles, role) != 0  # plain int arithmetic: IntFlag's is slow

@@ -17,9 +17,11 @@ async def hash_password(password: str) -> str:
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
+    """False for no hash (an unknown user, or an account without a password here), after as long."""
+
     def check() -> bool:
         try:
-            return _hasher.verify(password_hash or _UNKNOWN_USER_HASH, password) and password_hash is not None
+            return _hasher.verify(password_hash or _UNKNOWN_USER_HASH, password) and bool(password_hash)
         except (VerificationError, InvalidHashError):
             return False
 

@@ -114,7 +114,6 @@ class FilesController(Controller):
 
     @get(
         "/files/{file_path:path}",
-        opt={"cookie_auth": True},
         media_type=OCTETS,
         response_headers=[SHA256_ETAG],
         responses={

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
-from sqlalchemy import JSON, BigInteger, Dialect, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, BigInteger, Boolean, Dialect, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, true
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
@@ -56,12 +56,66 @@ class User(Base):
     __tablename__ = "users"
 
     username: Mapped[str] = mapped_column(USERNAME, primary_key=True)
+    # Empty for an account that signs in at the identity provider.
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(256))
     email: Mapped[str] = mapped_column(String(320))
     # General roles as a bit set of access.roles.GeneralRole, closed under implication.
     roles: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    # A deactivated account's every credential is refused (auth.credentials reads this per request).
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # "local" (a password kept here) or "oidc" (signs in at the institution's identity provider).
+    source: Mapped[str] = mapped_column(String(8), server_default="local")
+    # A federated account's identity at its provider, "<issuer> <sub>": the link that survives a
+    # change of username at the provider.
+    oidc_subject: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    # Counted up by a password reset: bearer JWTs carry the count they were issued under, and an
+    # older count is refused.
+    token_generation: Mapped[int] = mapped_column(Integer, server_default="0")
+
+    __table_args__ = (Index("ix_users_oidc_subject", "oidc_subject", unique=True),)
+
+
+class Session(Base):
+    """A signed-in browser: the row behind the opaque `registry_session` cookie, which holds the
+    secret whose SHA-256 is `token_hash`. Deleting the row ends the session."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC, index=True)
+
+
+class AccessToken(Base):
+    """A personal access token (`rgt_…`), kept only as the SHA-256 of its secret."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True)
+    username: Mapped[str] = mapped_column(USERNAME, ForeignKey("users.username", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # "read" or "write"
+    scope: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC)
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC, nullable=True)
+
+
+class OidcLogin(Base):
+    """A sign-in at the identity provider under way: what the callback checks (`state` is also in
+    the browser's `registry_oidc` cookie), used once. Rows older than ten minutes count for nothing."""
+
+    __tablename__ = "oidc_logins"
+
+    state: Mapped[str] = mapped_column(String(128), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    next_path: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC, index=True)
 
 
 class Group(Base):
@@ -215,6 +269,9 @@ class SignInFailure(Base):
 
 
 users = User.__table__
+sessions = Session.__table__
+access_tokens = AccessToken.__table__
+oidc_logins = OidcLogin.__table__
 groups = Group.__table__
 group_members = GroupMember.__table__
 items = Item.__table__
