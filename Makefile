@@ -103,7 +103,7 @@ test-frontend: $(FRONTEND_STAMP)
 	cd frontend && npm run typecheck && npm test
 
 test-e2e: $(BACKEND_STAMP) $(SPA)
-	cd backend && .venv/bin/python tests/with_server.py --database postgresql -- npm --prefix ../frontend run test:e2e
+	cd backend && .venv/bin/python tests/with_server.py --database postgresql --oidc -- npm --prefix ../frontend run test:e2e
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/site

@@ -1,9 +1,12 @@
-// Direct API calls for browser tests: set up users and records, and check what the UI did.
+// Direct API calls for browser tests: set up users and records, and check what the UI did. They
+// sign in as scripts do, with a bearer token from POST /auth/token; the browser signs in with the
+// session cookie (flows.ts), never with this token.
 import { baseUrl } from './browser.ts';
 
 export interface Account {
   username: string;
   password: string;
+  /** A bearer token for the test's own API calls (not the browser's). */
   token: string;
 }
 
@@ -107,15 +110,19 @@ export function dataset(organisationId: string, name: string): Record<string, un
   };
 }
 
-/** A new user with a display name and e-mail of the test's choosing (e.g. hostile text), signed in through the API. */
+/**
+ * A new user with a display name and e-mail (and, for pictures, a username) of the test's choosing
+ * (e.g. hostile text), signed in through the API.
+ */
 export async function createUserNamed(
   admin: Account,
   display_name: string,
   roles: string[],
   email?: string,
+  chosenUsername?: string,
 ): Promise<Account> {
   userCount += 1;
-  const username = `e2e-named-${Date.now().toString(36)}-${userCount}`;
+  const username = chosenUsername ?? `e2e-named-${Date.now().toString(36)}-${userCount}`;
   const password = `password-${username}`;
   await call('POST', '/users', admin.token, { username, password, display_name, email: email ?? `${username}@example.org`, roles });
   return signIn(username, password);

@@ -61,7 +61,8 @@ describe('registering and cloning', () => {
     await field(page, 'Name').fill(`Hydrology Institute ${tag}`);
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.waitForURL(/\/items\/[0-9a-f-]{36}$/);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(`Hydrology Institute ${tag}`);
+    // The address changes before the new page has rendered: wait for its heading, not any h1.
+    await page.getByRole('heading', { level: 1, name: `Hydrology Institute ${tag}` }).waitFor();
 
     await page.goto('/register/MODEL');
     const source = api.model(`Catchment model ${tag}`);

@@ -1,5 +1,6 @@
 // The datastore in a real browser: register a dataset, upload files, clone it — the clone gets
 // the metadata and never the files.
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as api from './api.ts';
@@ -57,6 +58,10 @@ describe('datastore', () => {
     await page.getByRole('link', { name: 'rain.csv' }).waitFor();
     await page.getByRole('link', { name: 'README.txt' }).waitFor();
     await docsScreenshot(page, 'datastore-1-files');
+    // A download is a plain link: the session cookie alone lets the browser fetch it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'rain.csv' }).click()]);
+    expect(download.suggestedFilename()).toBe('rain.csv');
+    await expect(readFile(await download.path(), 'utf8')).resolves.toBe('day,mm\n1,3.2\n2,0.0\n');
     const sourceFiles = await api.call<FileList>('GET', `/items/${sourceId}/files`, writer.token);
     expect(sourceFiles.files.map((f) => f.path)).toEqual(['README.txt', 'rain.csv']);
 

@@ -1,7 +1,7 @@
 // Steps that several browser tests take: signing in, opening records, filling forms.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { Account } from './api.ts';
 import { screenshot } from './browser.ts';
 
@@ -22,8 +22,17 @@ export async function signInThroughTheForm(page: Page, account: Account, start =
   await page.goto(start);
   await page.getByLabel('Username').fill(account.username);
   await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => url.pathname !== '/signin');
+}
+
+/**
+ * Sign in without the form: POST /api/v1/auth/session from inside the browser context, so the
+ * session cookies land in the browser as they would after the form.
+ */
+export async function startSession(context: BrowserContext, account: Account): Promise<void> {
+  const response = await context.request.post('/api/v1/auth/session', { data: { username: account.username, password: account.password } });
+  if (response.status() !== 204) throw new Error(`signing in ${account.username} → ${response.status()}: ${await response.text()}`);
 }
 
 /** Wait until the record view has its permissions answer (the action buttons depend on it). */

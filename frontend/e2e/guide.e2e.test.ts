@@ -1,5 +1,6 @@
-// The user guide's tour, in a real browser: exploring, a record's page, its access settings and
-// the groups page, each as the guide describes it. The screenshots illustrate docs/user-guide.md.
+// The user guide's tour, in a real browser: exploring, a record's page, its access settings, the
+// groups page, the account page and the users page, each as the guide describes it. The
+// screenshots illustrate docs/user-guide.md.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as api from './api.ts';
@@ -85,5 +86,39 @@ describe('the user guide tour', () => {
     await docsScreenshot(session.page, 'groups-admin', card);
     expect(session.errors).toEqual([]);
     await session.context.close();
+  });
+
+  test('the account page with its tokens; the users page with an active and a deactivated account', async () => {
+    // One organisation's people, so the users page can be narrowed to them for the picture.
+    const domain = 'murray-basin.example.org';
+    const mei = await api.createUserNamed(admin, 'Mei Lin', ['registry-write'], `mei.lin@${domain}`, `mei.lin-${tag}`);
+    const tom = await api.createUserNamed(admin, 'Tom Walker', ['registry-read'], `tom.walker@${domain}`, `tom.walker-${tag}`);
+    await api.createUserNamed(admin, 'Ana Costa', ['registry-admin'], `ana.costa@${domain}`, `ana.costa-${tag}`);
+    await api.call('PATCH', `/users/${tom.username}`, admin.token, { active: false });
+    const runner = await api.call<{ token: string }>('POST', '/me/tokens', mei.token, { name: 'Catchment model runner', scope: 'write', expires_in_days: 90 });
+    await api.call('POST', '/me/tokens', mei.token, { name: 'Nightly metadata backup', scope: 'read', expires_in_days: 365 });
+    await api.call('GET', '/me', runner.token); // so the list has a "last used" time as well as a "never"
+
+    // The account page: who Mei is, her tokens, and the form for her password
+    const account = await openPage(browser);
+    await signInThroughTheForm(account.page, mei, '/account');
+    await account.page.getByRole('rowheader', { name: 'Catchment model runner' }).waitFor();
+    await account.page.getByRole('rowheader', { name: 'Nightly metadata backup' }).waitFor();
+    await docsScreenshot(account.page, 'account');
+    expect(account.errors).toEqual([]);
+    await account.context.close();
+
+    // The users page, narrowed to the organisation: Tom's account is deactivated
+    const users = await openPage(browser);
+    await signInThroughTheForm(users.page, admin, '/admin/users');
+    const find = users.page.getByRole('searchbox', { name: 'Find a user' });
+    await find.fill(domain);
+    await find.blur();
+    const tomRow = users.page.getByRole('row').filter({ has: users.page.getByRole('rowheader', { name: tom.username }) });
+    await tomRow.getByText('Deactivated', { exact: true }).waitFor();
+    await users.page.getByRole('rowheader', { name: mei.username }).waitFor();
+    await docsScreenshot(users.page, 'admin-users');
+    expect(users.errors).toEqual([]);
+    await users.context.close();
   });
 });

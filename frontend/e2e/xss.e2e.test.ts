@@ -266,7 +266,7 @@ describe('user text is shown as text, never run', () => {
       await page.goto(`/signin?next=${encodeURIComponent(next)}`);
       await page.getByLabel('Username').fill(walker.username);
       await page.getByLabel('Password').fill(walker.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       try {
         await page.waitForURL((url) => url.pathname !== '/signin');
       } catch (error) {

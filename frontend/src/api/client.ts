@@ -1,9 +1,11 @@
 // The one typed client of the API, generated from the OpenAPI document (src/api/schema.d.ts,
-// `make api-types`). It adds the bearer token, and a 401 ends the session so the app sends
-// the user to sign in and back.
+// `make api-types`). The browser sends the session cookie by itself (same origin); the client adds
+// the CSRF header to changes, and a 401 reports the session ended so the app sends the user to
+// sign in and back.
 import createClient, { type Middleware } from 'openapi-fetch';
+import { sessionEnd } from '../features/auth/session.ts';
+import { CSRF_HEADER, csrfToken, needsCsrfToken } from './csrf.ts';
 import type { components, paths } from './schema';
-import { session } from '../features/auth/session.ts';
 
 export type Schemas = components['schemas'];
 /** A subtype's name as the API's query parameters take it. Names come from GET /subtypes at run
@@ -42,15 +44,20 @@ function isProblem(body: unknown): body is Problem {
   return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
 }
 
-const bearerToken: Middleware = {
+const SIGN_IN_PATH = '/api/v1/auth/session';
+
+const sessionCookie: Middleware = {
   onRequest({ request }) {
-    const token = session.token();
-    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    if (needsCsrfToken(request.method)) {
+      const token = csrfToken();
+      if (token) request.headers.set(CSRF_HEADER, token);
+    }
     return request;
   },
   onResponse({ request, response }) {
-    // A 401 anywhere but at sign-in means the token is gone or expired.
-    if (response.status === 401 && !request.url.endsWith('/auth/token')) session.expire();
+    // A 401 anywhere but at sign-in (a wrong password) means the session has ended.
+    const signingIn = request.method === 'POST' && new URL(request.url).pathname === SIGN_IN_PATH;
+    if (response.status === 401 && !signingIn) sessionEnd.report();
     return response;
   },
 };
@@ -60,7 +67,7 @@ export const api = createClient<paths>({
   // Looked up on each call, so tests can stub the global fetch.
   fetch: (request) => globalThis.fetch(request),
 });
-api.use(bearerToken);
+api.use(sessionCookie);
 
 interface FetchResult<T> {
   data?: T;

@@ -8,7 +8,10 @@ export interface ItemListParams {
 }
 
 export const queryKeys = {
-  me: (username: string) => ['me', username] as const,
+  /** The signed-in user, or null when signed out (features/auth/api.ts). */
+  me: ['me'] as const,
+  authConfig: ['auth-config'] as const,
+  accessTokens: ['access-tokens'] as const,
   items: {
     all: ['items'] as const,
     list: (params: ItemListParams) => ['items', 'list', params] as const,

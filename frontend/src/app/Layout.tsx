@@ -1,9 +1,10 @@
 import { Link, NavLink, Outlet } from 'react-router';
-import { useHasRole, useMe, useSignOut } from '../features/auth/api.ts';
-import { useSession } from '../features/auth/session.ts';
+import { ApiError, describeError } from '../api/client.ts';
+import { useMe, useReturnToSignInWhenSessionEnds, useSignOut, type Me } from '../features/auth/api.ts';
 
 export function Layout() {
-  const username = useSession();
+  const me = useMe();
+  useReturnToSignInWhenSessionEnds();
   return (
     <div className="layout">
       <a className="skip-link" href="#main">
@@ -13,7 +14,7 @@ export function Layout() {
         <Link to="/" className="site-header__brand">
           Registry
         </Link>
-        {username && <Navigation />}
+        {me.data && <Navigation me={me.data} />}
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
         <Outlet />
@@ -22,11 +23,12 @@ export function Layout() {
   );
 }
 
-function Navigation() {
-  const me = useMe();
-  const canWrite = useHasRole('registry-write');
-  const isAdmin = useHasRole('registry-admin');
+function Navigation({ me }: { me: Me }) {
+  const canWrite = me.roles.includes('registry-write');
+  const isAdmin = me.roles.includes('registry-admin');
   const signOut = useSignOut();
+  // A 401 means the session had already ended: the app is on its way to the sign-in page anyway.
+  const failed = signOut.isError && !(signOut.error instanceof ApiError && signOut.error.status === 401);
   return (
     <>
       <nav className="site-nav" aria-label="Main">
@@ -39,10 +41,18 @@ function Navigation() {
         {isAdmin && <NavLink to="/admin/users">Users</NavLink>}
       </nav>
       <div className="site-user">
-        <span className="site-user__name">{me.data?.display_name ?? me.data?.username}</span>
-        <button type="button" className="button button--quiet" onClick={signOut}>
+        <span className="site-user__name">{me.display_name}</span>
+        <NavLink to="/account" className="site-user__account">
+          Account
+        </NavLink>
+        <button type="button" className="button button--quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending} aria-busy={signOut.isPending}>
           Sign out
         </button>
+        {failed && (
+          <span className="site-user__error" role="alert">
+            You are still signed in. {describeError(signOut.error)}
+          </span>
+        )}
       </div>
     </>
   );

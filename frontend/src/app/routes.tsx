@@ -30,6 +30,7 @@ export const routes: RouteObject[] = [
           { path: 'datastore/:id', ...page(async () => (await import('../features/datastore/DatasetPage.tsx')).DatasetPage) },
           { path: 'admin/groups', ...page(async () => (await import('../features/admin/GroupsPage.tsx')).GroupsPage) },
           { path: 'admin/users', ...page(async () => (await import('../features/admin/UsersPage.tsx')).UsersPage) },
+          { path: 'account', ...page(async () => (await import('../features/account/AccountPage.tsx')).AccountPage) },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

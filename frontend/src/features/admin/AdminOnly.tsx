@@ -23,7 +23,7 @@ export function AdminOnly({ task, children }: { task: string; children: ReactNod
       </div>
     );
   }
-  if (!me.data.roles.includes('registry-admin')) {
+  if (!me.data?.roles.includes('registry-admin')) {
     return (
       <>
         <h1>Access denied</h1>

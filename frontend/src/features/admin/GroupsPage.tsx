@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } fr
 import { ApiError, describeError } from '../../api/client.ts';
 import { AdminOnly } from './AdminOnly.tsx';
 import { useAddMember, useCreateGroup, useGroups, useRemoveMember, useUsers, type Group, type User } from './api.ts';
-import { Field, firstWithError, focusField, NO_ERRORS, serverErrors, type FormErrors } from './form.tsx';
+import { Field, firstWithError, focusField, NO_ERRORS, serverErrors, type FormErrors } from '../../components/form.tsx';
 import './admin.css';
 
 export function GroupsPage() {

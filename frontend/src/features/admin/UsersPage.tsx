@@ -1,9 +1,31 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { describeError } from '../../api/client.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { Field, firstWithError, focusField, NO_ERRORS, serverErrors, type FieldErrors, type FormErrors } from '../../components/form.tsx';
+import { useMe } from '../auth/api.ts';
 import { AdminOnly } from './AdminOnly.tsx';
-import { useCreateUser, useUsers, type GeneralRole, type User } from './api.ts';
-import { Field, firstWithError, focusField, NO_ERRORS, serverErrors, type FieldErrors, type FormErrors } from './form.tsx';
+import { useCreateUser, useResetPassword, useUpdateUser, useUsers, type GeneralRole, type User } from './api.ts';
 import './admin.css';
+
+const ROLES: readonly { value: GeneralRole; can: string }[] = [
+  { value: 'registry-read', can: 'Can explore and view records.' },
+  { value: 'registry-write', can: 'Can also register, edit and clone records.' },
+  { value: 'registry-admin', can: 'Can also manage users, groups and every record.' },
+];
+
+const USER_FIELDS = ['username', 'display_name', 'email', 'password', 'roles'] as const;
+type UserField = (typeof USER_FIELDS)[number];
+
+const MIN_PASSWORD_LENGTH = 12;
+
+// The server's rules, in words (they are also shown as each field's help).
+const RULES: Record<Exclude<UserField, 'roles'>, string> = {
+  username: '1 to 64 letters, digits, dots, underscores or hyphens, starting with a letter or digit.',
+  display_name: 'Use 1 to 256 characters.',
+  email: 'An e-mail address such as name@example.org.',
+  password: `At least ${MIN_PASSWORD_LENGTH} characters.`,
+};
 
 export function UsersPage() {
   return (
@@ -22,19 +44,31 @@ function UsersAdmin() {
           <p className="lead admin-lead">Everyone who can sign in to the Registry, and what they may do.</p>
         </div>
       </div>
-      <div className="admin-layout">
-        <section aria-labelledby="users-heading">
-          <h2 id="users-heading">All users</h2>
-          <UserTable />
-        </section>
+      <section className="admin-users" aria-labelledby="users-heading">
+        <h2 id="users-heading">All users</h2>
+        <UserTable />
+      </section>
+      <div className="admin-users__create">
         <CreateUserForm />
       </div>
     </>
   );
 }
 
+const countOf = (users: number) => (users === 1 ? '1 user' : `${users} users`);
+
+function matches(user: User, search: string): boolean {
+  const wanted = search.trim().toLowerCase();
+  return [user.username, user.display_name, user.email].some((text) => text.toLowerCase().includes(wanted));
+}
+
 function UserTable() {
   const users = useUsers();
+  const signedIn = useMe().data?.username;
+  const [search, setSearch] = useState('');
+  // What the last change did, said once for everyone (the row that changed may have moved or gone).
+  const [done, setDone] = useState('');
+  const searchId = useId();
   if (users.isPending) {
     return (
       <p className="loading admin-pending" role="status">
@@ -52,30 +86,71 @@ function UserTable() {
       </div>
     );
   }
+  const shown = users.data.filter((user) => matches(user, search));
   return (
-    <div className="admin-table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Username</th>
-            <th scope="col">Display name</th>
-            <th scope="col">E-mail</th>
-            <th scope="col">Roles</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.data.map((user) => (
-            <UserRow key={user.username} user={user} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div className="admin-find">
+        <label className="field__label" htmlFor={searchId}>
+          Find a user
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          autoComplete="off"
+          placeholder="Username, name or e-mail"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+        <span className="muted" role="status">
+          {search.trim() ? `${shown.length} of ${countOf(users.data.length)}` : countOf(users.data.length)}
+        </span>
+      </div>
+      <p role="status" className="admin-create__done admin-users__done">
+        {done}
+      </p>
+      {shown.length === 0 ? (
+        <p className="card muted">No user matches “{search.trim()}”. Try part of a username, name or e-mail address.</p>
+      ) : (
+        <div className="admin-table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Username</th>
+                <th scope="col">Display name</th>
+                <th scope="col">E-mail</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Signs in</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((user) => (
+                <UserRow key={user.username} user={user} isSelf={user.username === signedIn} onDone={setDone} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
   );
 }
 
-function UserRow({ user }: { user: User }) {
+interface UserRowProps {
+  user: User;
+  /** The signed-in administrator's own row: the server refuses to deactivate or demote them. */
+  isSelf: boolean;
+  onDone: (message: string) => void;
+}
+
+type OpenDialog = 'role' | 'password' | null;
+
+function UserRow({ user, isSelf, onDone }: UserRowProps) {
+  const [dialog, setDialog] = useState<OpenDialog>(null);
   return (
-    <tr>
+    <tr className={user.active ? undefined : 'admin-users__inactive'}>
       <th scope="row" className="admin-table__key">
         {user.username}
       </th>
@@ -83,6 +158,7 @@ function UserRow({ user }: { user: User }) {
       <td>{user.email}</td>
       <td>
         <span className="admin-roles">
+          {user.roles.length === 0 && <span className="muted">none</span>}
           {user.roles.map((role) => (
             <span key={role} className="badge">
               {role}
@@ -90,26 +166,267 @@ function UserRow({ user }: { user: User }) {
           ))}
         </span>
       </td>
+      <td>{user.source === 'local' ? 'Password' : 'Organisation'}</td>
+      <td>
+        <span className={user.active ? 'badge admin-status--active' : 'badge admin-status--inactive'}>{user.active ? 'Active' : 'Deactivated'}</span>
+      </td>
+      <td className="admin-users__actions">
+        {isSelf ? (
+          <span className="muted">
+            This is you. Change your password on <Link to="/account">your account page</Link>.
+          </span>
+        ) : (
+          <span className="admin-users__buttons">
+            <button type="button" className="button button--quiet" aria-label={`Change the role of ${user.username}`} onClick={() => setDialog('role')}>
+              Change role
+            </button>
+            {user.source === 'local' && (
+              <button
+                type="button"
+                className="button button--quiet"
+                aria-label={`Reset the password of ${user.username}`}
+                onClick={() => setDialog('password')}
+              >
+                Reset password
+              </button>
+            )}
+            <ActiveSwitch user={user} onDone={onDone} />
+          </span>
+        )}
+        {dialog === 'role' && <ChangeRoleDialog user={user} onClose={() => setDialog(null)} onDone={onDone} />}
+        {dialog === 'password' && <ResetPasswordDialog user={user} onClose={() => setDialog(null)} onDone={onDone} />}
+      </td>
     </tr>
   );
 }
 
-const ROLES: readonly { value: GeneralRole; can: string }[] = [
-  { value: 'registry-read', can: 'Can explore and view records.' },
-  { value: 'registry-write', can: 'Can also register, edit and clone records.' },
-  { value: 'registry-admin', can: 'Can also manage users, groups and every record.' },
-];
+/** Deactivate or reactivate, asking in place before anything changes. */
+function ActiveSwitch({ user, onDone }: { user: User; onDone: (message: string) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const update = useUpdateUser();
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const askButton = useRef<HTMLButtonElement>(null);
+  // Focus follows the question: to "Yes, …" when asked, back to the button on Cancel or once done.
+  const returnFocus = useRef(false);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+    else if (returnFocus.current) askButton.current?.focus();
+  }, [confirming]);
 
-const USER_FIELDS = ['username', 'display_name', 'email', 'password', 'roles'] as const;
-type UserField = (typeof USER_FIELDS)[number];
+  const verb = user.active ? 'Deactivate' : 'Reactivate';
+  const question = user.active
+    ? `Deactivate ${user.username}? They are signed out at once, and their tokens stop working until the account is reactivated.`
+    : `Reactivate ${user.username}? They can sign in again, and their unexpired tokens work again.`;
 
-// The server's rules, in words (they are also shown as each field's help).
-const RULES: Record<Exclude<UserField, 'roles'>, string> = {
-  username: '1 to 64 letters, digits, dots, underscores or hyphens, starting with a letter or digit.',
-  display_name: 'Use 1 to 256 characters.',
-  email: 'An e-mail address such as name@example.org.',
-  password: 'At least 8 characters.',
-};
+  function finish() {
+    returnFocus.current = true;
+    setConfirming(false);
+  }
+
+  function confirm() {
+    update.mutate(
+      { username: user.username, change: { active: !user.active } },
+      {
+        onSuccess: (changed) => {
+          onDone(changed.active ? `${changed.username} is active again.` : `${changed.username} is deactivated and signed out.`);
+          finish();
+        },
+      },
+    );
+  }
+
+  if (!confirming) {
+    return (
+      <button
+        ref={askButton}
+        type="button"
+        className={user.active ? 'button button--quiet admin-danger' : 'button button--quiet'}
+        aria-label={`${verb} ${user.username}`}
+        onClick={() => {
+          update.reset();
+          setConfirming(true);
+        }}
+      >
+        {verb}
+      </button>
+    );
+  }
+  return (
+    <span className="admin-users__confirm" role="group" aria-label={`${verb} ${user.username}`}>
+      <span>{question}</span>
+      <span className="button-row">
+        <button
+          ref={confirmButton}
+          type="button"
+          className={user.active ? 'button button--danger' : 'button button--primary'}
+          disabled={update.isPending}
+          aria-busy={update.isPending}
+          onClick={confirm}
+        >
+          Yes, {verb.toLowerCase()}
+        </button>
+        <button type="button" className="button button--quiet" onClick={finish} disabled={update.isPending}>
+          Cancel
+        </button>
+      </span>
+      {update.isError && (
+        <span className="field__error" role="alert">
+          {user.username} could not be {user.active ? 'deactivated' : 'reactivated'}. {describeError(update.error)}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** The role that includes the others the user has: the one the role dialog starts from. */
+function highestRole(roles: readonly GeneralRole[]): GeneralRole | 'none' {
+  return [...ROLES].reverse().find((role) => roles.includes(role.value))?.value ?? 'none';
+}
+
+interface UserDialogProps {
+  user: User;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}
+
+function ChangeRoleDialog({ user, onClose, onDone }: UserDialogProps) {
+  const [role, setRole] = useState<GeneralRole | 'none'>(highestRole(user.roles));
+  const update = useUpdateUser();
+  const choices = [{ value: 'none' as const, can: 'Can sign in, but sees nothing until given a role.' }, ...ROLES];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    update.mutate(
+      { username: user.username, change: { roles: role === 'none' ? [] : [role] } },
+      {
+        onSuccess: (changed) => {
+          onDone(`${changed.username} now has ${role === 'none' ? 'no role' : role}. It applies from their next request.`);
+          onClose();
+        },
+      },
+    );
+  }
+
+  return (
+    <Dialog title={`Change the role of ${user.display_name} (${user.username})`} onClose={onClose}>
+      <form onSubmit={submit}>
+        {update.isError && (
+          <p className="alert alert--error" role="alert">
+            The role could not be changed. {describeError(update.error)}
+          </p>
+        )}
+        <fieldset className="admin-role-choices">
+          <legend className="field__label">Role</legend>
+          {choices.map((choice) => (
+            <label key={choice.value} className="admin-role-choice">
+              <input type="radio" name="role" value={choice.value} checked={role === choice.value} onChange={() => setRole(choice.value)} />
+              <span>
+                {choice.value === 'none' ? 'No role' : choice.value}
+                <span className="field__help admin-role-choice__help">{choice.can}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <p className="field__help">Each role includes the ones before it.</p>
+        <div className="button-row">
+          <button type="submit" className="button button--primary" disabled={update.isPending} aria-busy={update.isPending}>
+            Save role
+          </button>
+          <button type="button" className="button" onClick={onClose} disabled={update.isPending}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+const PASSWORD_FIELDS = ['password', 'repeat_password'] as const;
+type PasswordField = (typeof PASSWORD_FIELDS)[number];
+
+function ResetPasswordDialog({ user, onClose, onDone }: UserDialogProps) {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<FormErrors<PasswordField>>(NO_ERRORS);
+  const reset = useResetPassword();
+  const form = useRef<HTMLFormElement>(null);
+  const first = useRef<HTMLInputElement>(null);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found: FieldErrors<PasswordField> = {};
+    if (password.length < MIN_PASSWORD_LENGTH) found.password = password ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : 'Enter the new password.';
+    else if (repeat !== password) found.repeat_password = 'The two passwords differ. Type the same password twice.';
+    if (firstWithError(PASSWORD_FIELDS, found)) {
+      setErrors({ fields: found, general: null });
+      focusField(form.current, firstWithError(PASSWORD_FIELDS, found));
+      return;
+    }
+    setErrors(NO_ERRORS);
+    reset.mutate(
+      { username: user.username, password },
+      {
+        onSuccess: () => {
+          onDone(`${user.username} has a new password and was signed out everywhere. Give them the password in person or by phone, not by e-mail.`);
+          onClose();
+        },
+        onError: (failure) => {
+          const fromServer = serverErrors(failure, { fields: PASSWORD_FIELDS, rules: { password: RULES.password } });
+          setErrors(fromServer);
+          focusField(form.current, firstWithError(PASSWORD_FIELDS, fromServer.fields));
+        },
+      },
+    );
+  }
+
+  return (
+    <Dialog title={`Reset the password of ${user.display_name} (${user.username})`} onClose={onClose} initialFocus={first}>
+      <form ref={form} onSubmit={submit} noValidate className="admin-dialog-form">
+        <p>They are signed out everywhere at once and sign in again with the new password. Their personal access tokens keep working.</p>
+        {errors.general && (
+          <p className="alert alert--error" role="alert">
+            {errors.general}
+          </p>
+        )}
+        <Field label="New password" help={RULES.password} error={errors.fields.password}>
+          {(control) => (
+            <input
+              {...control}
+              ref={first}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              maxLength={1024}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Repeat the new password" error={errors.fields.repeat_password}>
+          {(control) => (
+            <input
+              {...control}
+              name="repeat_password"
+              type="password"
+              autoComplete="new-password"
+              maxLength={1024}
+              value={repeat}
+              onChange={(event) => setRepeat(event.target.value)}
+            />
+          )}
+        </Field>
+        <div className="button-row">
+          <button type="submit" className="button button--primary" disabled={reset.isPending} aria-busy={reset.isPending}>
+            Set password
+          </button>
+          <button type="button" className="button" onClick={onClose} disabled={reset.isPending}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
 
 interface UserValues {
   username: string;
@@ -134,7 +451,7 @@ function checkUser(values: UserValues): FieldErrors<UserField> {
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email)) {
     errors.email = values.email ? 'Enter an e-mail address such as name@example.org.' : 'Enter an e-mail address.';
   }
-  if (values.password.length < 8) errors.password = values.password ? 'Use at least 8 characters.' : 'Enter a password.';
+  if (values.password.length < MIN_PASSWORD_LENGTH) errors.password = values.password ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : 'Enter a password.';
   return errors;
 }
 

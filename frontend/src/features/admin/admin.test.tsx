@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { session } from '../auth/session.ts';
+import { startSession } from '../../testing/session.ts';
 
 interface Sent {
   method: string;
@@ -22,10 +22,20 @@ let sent: Sent[];
 /** The answer to the next POST (group or user); by default the server accepts it. */
 let answerPost: ((body: Record<string, unknown>) => Response) | null;
 
-const users = [
-  { username: 'alice', display_name: 'Alice Admin', email: 'alice@example.org', roles: ['registry-read', 'registry-write', 'registry-admin'] },
-  { username: 'carol', display_name: 'Carol Reader', email: 'carol@example.org', roles: ['registry-read'] },
-];
+interface UserRow {
+  username: string;
+  display_name: string;
+  email: string;
+  roles: string[];
+  active: boolean;
+  source: 'local' | 'oidc';
+}
+
+let users: UserRow[];
+
+/** Roles as the server stores them: each implies the ones before it. */
+const ROLE_LEVELS = ['registry-read', 'registry-write', 'registry-admin'];
+const withImplied = (roles: string[]) => ROLE_LEVELS.slice(0, Math.max(0, ...roles.map((role) => ROLE_LEVELS.indexOf(role) + 1)));
 
 function problem(status: number, detail: string, errors?: { field: string; message: string }[]): Response {
   return jsonResponse({ type: 'about:blank', title: 'Problem', status, detail, ...(errors && { errors }) }, { status, contentType: 'application/problem+json' });
@@ -36,7 +46,12 @@ beforeEach(() => {
   groups = [{ id: 'g-1', name: 'Hydrology', description: 'River people', members: ['alice'] }];
   sent = [];
   answerPost = null;
-  session.start('token', 'alice', 3600);
+  users = [
+    { username: 'alice', display_name: 'Alice Admin', email: 'alice@example.org', roles: ['registry-read', 'registry-write', 'registry-admin'], active: true, source: 'local' },
+    { username: 'carol', display_name: 'Carol Reader', email: 'carol@example.org', roles: ['registry-read'], active: true, source: 'local' },
+    { username: 'frank', display_name: 'Frank Federated', email: 'frank@example.org', roles: ['registry-read', 'registry-write'], active: false, source: 'oidc' },
+  ];
+  startSession();
   vi.stubGlobal(
     'fetch',
     vi.fn(async (request: Request) => {
@@ -53,9 +68,20 @@ beforeEach(() => {
         group.members = request.method === 'PUT' ? [...group.members, username] : group.members.filter((name) => name !== username);
         return new Response(null, { status: 204 });
       }
+      const account = /^\/api\/v1\/users\/([^/]+)(\/password)?$/.exec(pathname);
+      if (account) {
+        const index = users.findIndex((candidate) => candidate.username === account[1]);
+        const found = users[index];
+        if (!found) return problem(404, `There is no user '${account[1]}'.`);
+        if (account[2]) return new Response(null, { status: 204 });
+        const change = body as Partial<UserRow>;
+        const changed = { ...found, ...change, roles: change.roles ? withImplied(change.roles) : found.roles };
+        users = users.map((candidate, at) => (at === index ? changed : candidate));
+        return jsonResponse(changed);
+      }
       switch (`${request.method} ${pathname}`) {
         case 'GET /api/v1/me':
-          return jsonResponse({ username: 'alice', display_name: 'Alice Admin', email: 'alice@example.org', roles, groups: [] });
+          return jsonResponse({ username: 'alice', display_name: 'Alice Admin', email: 'alice@example.org', roles, groups: [], source: 'local' });
         case 'GET /api/v1/groups':
           return jsonResponse(groups);
         case 'GET /api/v1/users':
@@ -68,7 +94,7 @@ beforeEach(() => {
         }
         case 'POST /api/v1/users':
           if (answerPost) return answerPost(body ?? {});
-          return jsonResponse({ username: body?.username, display_name: body?.display_name, email: body?.email, roles: body?.roles }, { status: 201 });
+          return jsonResponse({ username: body?.username, display_name: body?.display_name, email: body?.email, roles: body?.roles, active: true, source: 'local' }, { status: 201 });
         default:
           return problem(404, 'Nothing here.');
       }
@@ -76,9 +102,6 @@ beforeEach(() => {
   );
 });
 
-afterEach(() => {
-  session.end();
-});
 
 const changes = () => sent.filter((request) => request.method !== 'GET');
 
@@ -253,7 +276,109 @@ describe('users', () => {
     const username = screen.getByRole('textbox', { name: 'Username' });
     expect(username).toHaveAccessibleDescription(expect.stringContaining('Use only letters, digits, dots, underscores or hyphens'));
     expect(username).toHaveFocus();
-    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(expect.stringContaining('Use at least 8 characters.'));
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(expect.stringContaining('Use at least 12 characters.'));
     expect(changes()).toEqual([]);
+  });
+});
+
+describe('user accounts', () => {
+  const row = async (username: string) => (await screen.findByRole('rowheader', { name: username })).closest('tr') as HTMLElement;
+
+  test('each user shows whether the account is active and where its password is kept', async () => {
+    renderApp('/admin/users');
+
+    const carol = await row('carol');
+    expect(within(carol).getByText('Active')).toBeInTheDocument();
+    expect(within(carol).getByText('Password')).toBeInTheDocument();
+    const frank = await row('frank');
+    expect(within(frank).getByText('Deactivated')).toBeInTheDocument();
+    expect(within(frank).getByText('Organisation')).toBeInTheDocument();
+  });
+
+  test('Deactivate asks first, then deactivates; Reactivate undoes it', async () => {
+    const { user } = renderApp('/admin/users');
+
+    await user.click(within(await row('carol')).getByRole('button', { name: 'Deactivate carol' }));
+    const question = screen.getByRole('group', { name: 'Deactivate carol' });
+    expect(question).toHaveTextContent('They are signed out at once');
+    await user.click(within(question).getByRole('button', { name: 'Cancel' }));
+    expect(changes()).toEqual([]);
+    expect(within(await row('carol')).getByRole('button', { name: 'Deactivate carol' })).toHaveFocus();
+
+    await user.click(within(await row('carol')).getByRole('button', { name: 'Deactivate carol' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, deactivate' }));
+
+    expect(await screen.findByText('carol is deactivated and signed out.')).toBeInTheDocument();
+    await waitFor(async () => expect(within(await row('carol')).getByText('Deactivated')).toBeInTheDocument());
+    expect(changes()).toEqual([{ method: 'PATCH', path: '/api/v1/users/carol', body: { active: false } }]);
+
+    await user.click(within(await row('carol')).getByRole('button', { name: 'Reactivate carol' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, reactivate' }));
+    await waitFor(async () => expect(within(await row('carol')).getByText('Active')).toBeInTheDocument());
+    expect(changes().at(-1)).toEqual({ method: 'PATCH', path: '/api/v1/users/carol', body: { active: true } });
+  });
+
+  test('Change role opens a dialog starting at the current role, and saves the chosen one', async () => {
+    const { user } = renderApp('/admin/users');
+
+    const open = within(await row('carol')).getByRole('button', { name: 'Change the role of carol' });
+    await user.click(open);
+    const dialog = screen.getByRole('dialog', { name: 'Change the role of Carol Reader (carol)' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(dialog).toHaveFocus();
+    expect(within(dialog).getByRole('radio', { name: /^registry-read/ })).toBeChecked();
+
+    await user.click(within(dialog).getByRole('radio', { name: /^registry-write/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save role' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(open).toHaveFocus();
+    expect(await screen.findByText('carol now has registry-write. It applies from their next request.')).toBeInTheDocument();
+    expect(within(await row('carol')).getByText('registry-write')).toBeInTheDocument();
+    expect(changes()).toEqual([{ method: 'PATCH', path: '/api/v1/users/carol', body: { roles: ['registry-write'] } }]);
+  });
+
+  test('Reset password takes a new password of at least 12 characters, for local accounts only', async () => {
+    const { user } = renderApp('/admin/users');
+    expect(within(await row('frank')).queryByRole('button', { name: /Reset the password/ })).toBeNull();
+
+    await user.click(within(await row('carol')).getByRole('button', { name: 'Reset the password of carol' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reset the password of Carol Reader (carol)' });
+    const password = within(dialog).getByLabelText('New password');
+    expect(password).toHaveFocus();
+
+    await user.type(password, 'too short');
+    await user.click(within(dialog).getByRole('button', { name: 'Set password' }));
+    expect(password).toHaveAccessibleDescription(expect.stringContaining('Use at least 12 characters.'));
+    expect(changes()).toEqual([]);
+
+    await user.type(password, ' but now long enough');
+    await user.type(within(dialog).getByLabelText('Repeat the new password'), 'too short but now long enough');
+    await user.click(within(dialog).getByRole('button', { name: 'Set password' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await screen.findByText(/carol has a new password and was signed out everywhere\./)).toBeInTheDocument();
+    expect(changes()).toEqual([{ method: 'PUT', path: '/api/v1/users/carol/password', body: { password: 'too short but now long enough' } }]);
+  });
+
+  test('the signed-in administrator cannot deactivate or demote themself from here', async () => {
+    renderApp('/admin/users');
+
+    const alice = await row('alice');
+    expect(within(alice).queryByRole('button', { name: /Deactivate/ })).toBeNull();
+    expect(within(alice).queryByRole('button', { name: /Change the role/ })).toBeNull();
+    expect(within(alice).getByText(/This is you\./)).toBeInTheDocument();
+    expect(within(alice).getByRole('link', { name: 'your account page' })).toHaveAttribute('href', '/account');
+  });
+
+  test('Find a user narrows the list by username, name or e-mail', async () => {
+    const { user } = renderApp('/admin/users');
+    await row('carol');
+
+    await user.type(screen.getByRole('searchbox', { name: 'Find a user' }), 'FEDERATED');
+
+    expect(screen.getByRole('rowheader', { name: 'frank' })).toBeInTheDocument();
+    expect(screen.queryByRole('rowheader', { name: 'carol' })).toBeNull();
+    expect(screen.getByText('1 of 3 users')).toBeInTheDocument();
   });
 });

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { session } from '../auth/session.ts';
+import { startSession, TEST_CSRF_TOKEN } from '../../testing/session.ts';
 import type { Permissions } from '../items/api.ts';
 import { deferred, makeItem, makePermissions, modelData, problem, stubApi } from '../items/testing/fixtures.ts';
 import { FakeXhr } from './testing/fakeXhr.ts';
@@ -58,11 +58,10 @@ const link = (name: string) => screen.queryByRole('link', { name });
 const fileRow = async (path: string) => (await screen.findByRole('link', { name: new RegExp(`^${path}`) })).closest('tr') as HTMLElement;
 
 beforeEach(() => {
-  session.start('token', 'alice', 3600);
+  startSession();
   FakeXhr.sent = [];
   vi.stubGlobal('XMLHttpRequest', FakeXhr);
 });
-afterEach(() => session.end());
 
 describe('header', () => {
   test('no action before the permissions answer; then Edit, Clone Dataset and Open in the registry', async () => {
@@ -184,7 +183,7 @@ describe('files', () => {
 });
 
 describe('uploads', () => {
-  test('a chosen file goes up in a PUT with the bearer token, shows its progress, then the list and log are asked for again', async () => {
+  test('a chosen file goes up in a PUT with the CSRF header (the session cookie goes by itself), shows its progress, then the list and log are asked for again', async () => {
     const stored = { path: 'raw 2024/feb data.csv', size: 1000, sha256: 'c'.repeat(64), uploaded_at: '2024-03-06T08:00:00Z' };
     let listed = [stations, january];
     const requests = stubApi(datasetRoutes(WRITER, () => jsonResponse({ files: listed })));
@@ -197,7 +196,8 @@ describe('uploads', () => {
     const [xhr] = FakeXhr.sent as [FakeXhr];
     expect(xhr.method).toBe('PUT');
     expect(xhr.url).toBe(`${BASE}/files/raw%202024/feb%20data.csv`);
-    expect(xhr.headers.authorization).toBe('Bearer token');
+    expect(xhr.headers['x-csrf-token']).toBe(TEST_CSRF_TOKEN);
+    expect(xhr.headers.authorization).toBeUndefined();
     expect(xhr.headers['if-match']).toBeUndefined();
     expect(xhr.body).toBeInstanceOf(File);
 

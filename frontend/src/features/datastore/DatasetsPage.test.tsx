@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { session } from '../auth/session.ts';
+import { startSession } from '../../testing/session.ts';
 import { stubApi } from '../items/testing/fixtures.ts';
 
 const WRITER = { username: 'alice', display_name: 'Alice', email: 'alice@example.org', roles: ['registry-read', 'registry-write'], groups: [] };
@@ -35,8 +35,7 @@ function stubList(me: typeof WRITER, answer: (url: URL) => Response) {
 
 const query = (url: URL | undefined) => Object.fromEntries(url?.searchParams ?? []);
 
-beforeEach(() => session.start('token', 'alice', 3600));
-afterEach(() => session.end());
+beforeEach(() => startSession());
 
 describe('datasets list', () => {
   test('asks only for datasets, links each to the datastore, and offers a writer to register one', async () => {

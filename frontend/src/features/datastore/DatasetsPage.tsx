@@ -1,6 +1,5 @@
 import { Link } from 'react-router';
-import { useHasRole } from '../auth/api.ts';
-import { useSession } from '../auth/session.ts';
+import { useHasRole, useMe } from '../auth/api.ts';
 import { FilterBar } from '../explore/FilterBar.tsx';
 import { isFiltered, toParams, useExploreFilters } from '../explore/filters.ts';
 import { Results, type ListWording } from '../explore/Results.tsx';
@@ -22,7 +21,7 @@ export function DatasetsPage() {
   const [addressFilters, updateFilters] = useExploreFilters();
   // The list is always datasets: a subtype in the address means nothing here.
   const filters = { ...addressFilters, subtype: '' };
-  const username = useSession();
+  const username = useMe().data?.username ?? null;
   const canWrite = useHasRole('registry-write');
   const clearFilters = () => updateFilters({ q: '', subtype: '', mine: false });
   return (

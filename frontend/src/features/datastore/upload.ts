@@ -1,6 +1,7 @@
 // One file's upload: a PUT of its bytes with XMLHttpRequest, because fetch reports no upload progress.
 import { ApiError, NetworkError } from '../../api/client.ts';
-import { session } from '../auth/session.ts';
+import { CSRF_HEADER, csrfToken } from '../../api/csrf.ts';
+import { sessionEnd } from '../auth/session.ts';
 import type { FileInfo } from './api.ts';
 import { fileUrl } from './paths.ts';
 
@@ -38,8 +39,9 @@ export function startUpload({ itemId, path, file, replaces, onProgress }: Upload
   const xhr = new XMLHttpRequest();
   const done = new Promise<FileInfo>((resolve, reject) => {
     xhr.open('PUT', fileUrl(itemId, path));
-    const token = session.token();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    // As for every change through api/client.ts: the session cookie goes by itself, the CSRF header by hand.
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader(CSRF_HEADER, token);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     if (replaces) xhr.setRequestHeader('If-Match', `"${replaces}"`);
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
@@ -49,8 +51,8 @@ export function startUpload({ itemId, path, file, replaces, onProgress }: Upload
         resolve(body as FileInfo);
         return;
       }
-      // As for every other call (api/client.ts): a refused token ends the session.
-      if (xhr.status === 401) session.expire();
+      // As for every other call (api/client.ts): a 401 means the session has ended.
+      if (xhr.status === 401) sessionEnd.report();
       reject(new ApiError(xhr.status, body));
     };
     xhr.onerror = () => reject(new NetworkError(new Error(`PUT ${path} failed`)));

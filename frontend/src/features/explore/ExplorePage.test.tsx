@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { session } from '../auth/session.ts';
+import { startSession } from '../../testing/session.ts';
 
 interface SummaryFields {
   id: string;
@@ -30,7 +30,7 @@ beforeEach(() => {
   listRequests = [];
   roles = ['registry-read'];
   answerList = () => jsonResponse({ items: [], next_cursor: null });
-  session.start('token', 'alice', 3600);
+  startSession();
   vi.stubGlobal(
     'fetch',
     vi.fn(async (request: Request) => {
@@ -48,9 +48,6 @@ beforeEach(() => {
   );
 });
 
-afterEach(() => {
-  session.end();
-});
 
 /** A request's query as a plain object, to compare whole (nothing unexpected may be sent). */
 function query(url: URL | undefined): Record<string, string> {

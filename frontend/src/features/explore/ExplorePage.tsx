@@ -1,6 +1,5 @@
 import { Link } from 'react-router';
-import { useHasRole } from '../auth/api.ts';
-import { useSession } from '../auth/session.ts';
+import { useHasRole, useMe } from '../auth/api.ts';
 import { FilterBar } from './FilterBar.tsx';
 import { isFiltered, toParams, useExploreFilters } from './filters.ts';
 import { Results } from './Results.tsx';
@@ -9,7 +8,7 @@ import './explore.css';
 /** The start page: every record the signed-in user may view, searchable, filterable and paged. */
 export function ExplorePage() {
   const [filters, updateFilters] = useExploreFilters();
-  const username = useSession();
+  const username = useMe().data?.username ?? null;
   const canWrite = useHasRole('registry-write');
   const clearFilters = () => updateFilters({ q: '', subtype: '', mine: false });
   return (

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { session } from '../auth/session.ts';
+import { startSession } from '../../testing/session.ts';
 import { deferred, makeItem, makePermissions, modelData, problem, stubApi } from './testing/fixtures.ts';
 
 const MODEL_ID = '11111111-1111-4111-8111-111111111111';
@@ -44,8 +44,7 @@ function itemRoutes(item: typeof model, actions: Parameters<typeof makePermissio
   };
 }
 
-beforeEach(() => session.start('token', 'alice', 3600));
-afterEach(() => session.end());
+beforeEach(() => startSession());
 
 const heading = (name: string) => screen.findByRole('heading', { level: 1, name });
 const actionLink = (name: string) => screen.queryByRole('link', { name });

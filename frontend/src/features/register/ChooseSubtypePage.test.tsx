@@ -1,8 +1,9 @@
 import { screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { beforeEach, expect, test, vi } from 'vitest';
 import { renderApp } from '../../testing/render.tsx';
 import type * as Subtypes from '../items/subtypes.ts';
-import { fakeApi, signIn, signOut } from './testApi.ts';
+import { fakeApi } from './testApi.ts';
+import { startSession } from '../../testing/session.ts';
 import { subtypesFixture } from './subtypes.fixture.ts';
 
 // The checked-in schemas have no top-level description: give STUDY one, to see how it is shown.
@@ -16,8 +17,7 @@ vi.mock('../items/subtypes.ts', async (importOriginal) => {
   };
 });
 
-beforeEach(signIn);
-afterEach(signOut);
+beforeEach(startSession);
 
 test('one card per subtype, with its category, linking to its form', async () => {
   fakeApi();

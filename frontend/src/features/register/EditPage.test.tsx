@@ -1,11 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { fakeApi, loadFormModules, problem, signIn, signOut, type FakeApi } from './testApi.ts';
+import { fakeApi, loadFormModules, problem, type FakeApi } from './testApi.ts';
+import { startSession } from '../../testing/session.ts';
 
 beforeAll(loadFormModules, 30_000);
-beforeEach(signIn);
-afterEach(signOut);
+beforeEach(startSession);
 
 const ID = '44444444-4444-4444-8444-444444444444';
 const studyData = { display_name: 'Soil study', title: 'Soil', description: 'About soil' };

@@ -1,11 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { fakeApi, loadFormModules, signIn, signOut } from './testApi.ts';
+import { fakeApi, loadFormModules } from './testApi.ts';
+import { startSession } from '../../testing/session.ts';
 
 beforeAll(loadFormModules, 30_000);
-beforeEach(signIn);
-afterEach(signOut);
+beforeEach(startSession);
 
 const HYDRO = '55555555-5555-4555-8555-555555555555';
 const HYDRA = '66666666-6666-4666-8666-666666666666';

@@ -1,12 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
-import { fakeApi, loadFormModules, ME, problem, signIn, signOut, type FakeApi } from './testApi.ts';
+import { fakeApi, loadFormModules, ME, problem, type FakeApi } from './testApi.ts';
+import { startSession } from '../../testing/session.ts';
 
 beforeAll(loadFormModules, 30_000);
-beforeEach(signIn);
-afterEach(signOut);
+beforeEach(startSession);
 
 const SOURCE_ID = '11111111-1111-4111-8111-111111111111';
 const NEW_ID = '22222222-2222-4222-8222-222222222222';

@@ -2,7 +2,6 @@
 // is kept (with its body read) so tests can check exactly what was sent.
 import { vi } from 'vitest';
 import { jsonResponse } from '../../testing/render.tsx';
-import { session } from '../auth/session.ts';
 
 export interface SentRequest {
   method: string;
@@ -63,14 +62,6 @@ export function fakeApi(): FakeApi {
  */
 export async function loadFormModules(): Promise<void> {
   await Promise.all([import('./RegisterPage.tsx'), import('./EditPage.tsx')]);
-}
-
-export function signIn(): void {
-  session.start('token', 'alice', 3600);
-}
-
-export function signOut(): void {
-  session.end();
 }
 
 /** A problem document response. */

@@ -1,7 +1,8 @@
-// Small form helpers for the admin pages: a labelled field with help and error text, and the
-// mapping of a server answer onto the form (422 errors at their fields, 409 at the taken name).
+// Small form helpers for hand-written forms (admin, account): a labelled field with help and error
+// text, and the mapping of a server answer onto the form (422 errors at their fields, 409 at the
+// taken name).
 import { useId, type ReactNode } from 'react';
-import { ApiError, describeError } from '../../api/client.ts';
+import { ApiError, describeError } from '../api/client.ts';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
@@ -52,17 +53,17 @@ export function Field({ label, help, error, children }: FieldProps) {
 
 interface ServerErrorOptions<F extends string> {
   fields: readonly F[];
-  /** Where a 409 (name taken) goes, and what it says. */
-  taken: { field: F; message: string };
+  /** Where a 409 (name taken) goes, and what it says; forms that create no named thing have none. */
+  taken?: { field: F; message: string };
   /** Each field's rule in plain words, shown instead of a technical server message (a regex, a type). */
   rules: FieldErrors<F>;
 }
 
 export function serverErrors<F extends string>(error: unknown, { fields, taken, rules }: ServerErrorOptions<F>): FormErrors<F> {
-  if (!(error instanceof ApiError) || (error.status !== 409 && error.status !== 422)) {
+  if (!(error instanceof ApiError) || !(error.status === 422 || (error.status === 409 && taken))) {
     return { fields: {}, general: describeError(error) };
   }
-  if (error.status === 409) return { fields: { [taken.field]: taken.message } as FieldErrors<F>, general: null };
+  if (error.status === 409 && taken) return { fields: { [taken.field]: taken.message } as FieldErrors<F>, general: null };
   const atFields: FieldErrors<F> = {};
   const elsewhere: string[] = [];
   for (const { field, message } of error.fieldErrors) {
