@@ -52,7 +52,7 @@ def _public_base(request: ApiRequest) -> str:
 
 
 def _state_cookie(request: ApiRequest, value: str, max_age: int) -> Cookie:
-    return Cookie(key=STATE_COOKIE, value=value, path=_OIDC_PATH, httponly=True, samesite="lax", secure=_public_base(request).startswith("https://"), max_age=max_age)
+    return Cookie(key=STATE_COOKIE, value=value, path=_OIDC_PATH, httponly=True, samesite="lax", secure=sessions.secure(request.settings, request), max_age=max_age)
 
 
 class AuthController(Controller):

@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from registry.access.roles import GeneralRole, Principal
 from registry.auth.tokens import verify_token
@@ -49,6 +49,22 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+# Built once, with bound parameters: the database layer compiles each statement object once.
+_NOW = bindparam("now", type_=sessions.c.expires_at.type)
+_ACCOUNT = select(users.c.roles, users.c.token_generation).where(users.c.username == bindparam("username"), users.c.active)
+_SESSION_ACCOUNT = (
+    select(users.c.username, users.c.roles)
+    .join(sessions, sessions.c.username == users.c.username)
+    .where(sessions.c.token_hash == bindparam("token_hash"), sessions.c.expires_at > _NOW, users.c.active)
+)
+_TOKEN_ACCOUNT = (
+    select(access_tokens.c.id, access_tokens.c.scope, access_tokens.c.expires_at, access_tokens.c.last_used_at, users.c.username, users.c.roles)
+    .join(users, users.c.username == access_tokens.c.username)
+    .where(access_tokens.c.token_hash == bindparam("token_hash"), users.c.active)
+)
+_TOKEN_USED = update(access_tokens).where(access_tokens.c.id == bindparam("token_id", type_=access_tokens.c.id.type)).values(last_used_at=_NOW)
+
+
 class Credentials(AbstractAuthenticationMiddleware):
     """Litestar's authentication middleware with the Registry's credentials: every API request
     needs one, except OPTIONS and routes whose `opt` says `exclude_from_auth`. A request with an
@@ -81,7 +97,7 @@ class Credentials(AbstractAuthenticationMiddleware):
 async def _by_jwt(db: Database, secret_key: str, token: str) -> Principal:
     username, generation = verify_token(secret_key, token)
     async with db.read() as conn:
-        found = await conn.rows(select(users.c.roles, users.c.token_generation).where(users.c.username == username, users.c.active))
+        found = await conn.rows(_ACCOUNT, {"username": username})
     if not found:
         raise NotAuthenticated(_ACCOUNT_GONE)
     if generation != found[0].token_generation:
@@ -92,11 +108,7 @@ async def _by_jwt(db: Database, secret_key: str, token: str) -> Principal:
 async def _by_session(db: Database, secret: str) -> Principal:
     token_hash = secret_hash(secret)
     async with db.read() as conn:
-        found = await conn.rows(
-            select(users.c.username, users.c.roles)
-            .join(sessions, sessions.c.username == users.c.username)
-            .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > _now(), users.c.active)
-        )
+        found = await conn.rows(_SESSION_ACCOUNT, {"token_hash": token_hash, "now": _now()})
     if not found:
         raise NotAuthenticated("Your session has ended. Sign in again.")
     return Principal(username=found[0].username, roles=GeneralRole(found[0].roles), session=token_hash)
@@ -106,11 +118,7 @@ async def _by_access_token(db: Database, token: str, method: str) -> Principal:
     token_hash = secret_hash(token)
     now = _now()
     async with db.read() as conn:
-        found = await conn.rows(
-            select(access_tokens.c.id, access_tokens.c.scope, access_tokens.c.expires_at, access_tokens.c.last_used_at, users.c.username, users.c.roles)
-            .join(users, users.c.username == access_tokens.c.username)
-            .where(access_tokens.c.token_hash == token_hash, users.c.active)
-        )
+        found = await conn.rows(_TOKEN_ACCOUNT, {"token_hash": token_hash})
     if not found:
         raise NotAuthenticated("This personal access token is not valid: it was revoked, or its account deactivated. Create a new one on your account page.")
     row = found[0]
@@ -118,7 +126,7 @@ async def _by_access_token(db: Database, token: str, method: str) -> Principal:
         raise NotAuthenticated(f"This personal access token expired on {row.expires_at:%Y-%m-%d}. Create a new one on your account page.")
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         async with db.write() as conn:
-            await conn.execute(update(access_tokens).where(access_tokens.c.id == row.id).values(last_used_at=now))
+            await conn.execute(_TOKEN_USED, {"token_id": row.id, "now": now})
     if row.scope == "read" and method not in READ_METHODS:
         raise Forbidden("This personal access token may only read. Use a token with the write scope to make changes.")
     return Principal(username=row.username, roles=GeneralRole(row.roles))

@@ -45,7 +45,8 @@ async def end_all(conn: Connection, username: str, *, keep: str | None = None) -
     await conn.execute(delete(sessions).where(condition))
 
 
-def _secure(settings: Settings, request: Request[Any, Any, Any]) -> bool:
+def secure(settings: Settings, request: Request[Any, Any, Any]) -> bool:
+    """Whether cookies get the Secure flag: when users reach the Registry over https."""
     if settings.public_url:
         return settings.public_url.startswith("https://")
     return request.url.scheme == "https"
@@ -53,7 +54,7 @@ def _secure(settings: Settings, request: Request[Any, Any, Any]) -> bool:
 
 def cookies(settings: Settings, request: Request[Any, Any, Any], secret: str) -> list[Cookie]:
     """The session cookie (script-proof) and its CSRF companion (read by the web app)."""
-    common = {"path": "/", "samesite": "lax", "secure": _secure(settings, request), "max_age": settings.session_ttl}
+    common = {"path": "/", "samesite": "lax", "secure": secure(settings, request), "max_age": settings.session_ttl}
     return [
         Cookie(key=SESSION_COOKIE, value=secret, httponly=True, **common),  # type: ignore[arg-type]
         Cookie(key=CSRF_COOKIE, value=csrf_token(settings.secret_key, secret), httponly=False, **common),  # type: ignore[arg-type]
@@ -61,8 +62,8 @@ def cookies(settings: Settings, request: Request[Any, Any, Any], secret: str) ->
 
 
 def cleared_cookies(settings: Settings, request: Request[Any, Any, Any]) -> list[Cookie]:
-    secure = _secure(settings, request)
+    over_https = secure(settings, request)
     return [
-        Cookie(key=name, value="", path="/", samesite="lax", secure=secure, httponly=name == SESSION_COOKIE, max_age=0)
+        Cookie(key=name, value="", path="/", samesite="lax", secure=over_https, httponly=name == SESSION_COOKIE, max_age=0)
         for name in (SESSION_COOKIE, CSRF_COOKIE)
     ]
