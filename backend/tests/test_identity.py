@@ -68,6 +68,16 @@ async def test_the_session_secret_is_stored_only_as_its_hash(server: Server, mak
     assert hashlib.sha256(secret.encode()).hexdigest() in hashes and secret not in hashes
 
 
+def test_a_form_on_another_site_cannot_sign_a_browser_in(server: Server, make_user: UserFactory) -> None:
+    """A cross-site form can post text/plain that reads as JSON (the `=` inside the password);
+    only a JSON request starts a session."""
+    user = make_user("registry-read")
+    body = f'{{"username": "{user.username}", "password": "{user.password}"}}'
+    refused = httpx.post(f"{server.url}{API}/auth/session", content=body, headers={"Content-Type": "text/plain"})
+    assert refused.status_code == 400 and "set-cookie" not in refused.headers
+    assert httpx.post(f"{server.url}{API}/auth/session", content=body, headers={"Content-Type": "application/json; charset=utf-8"}).status_code == 204
+
+
 def test_cookie_changes_need_the_csrf_header_equal_to_the_cookie(server: Server, make_user: UserFactory) -> None:
     signed_in = browser(server, make_user("registry-write"))
     body = {"item_subtype": "ORGANISATION", "data": {"display_name": "CSRF Org", "name": "CSRF Org", "ror": "https://ror.org/03yrm5c26"}}

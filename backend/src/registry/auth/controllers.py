@@ -33,7 +33,7 @@ from registry.auth.schemas import (
     UserUpdate,
 )
 from registry.auth.tokens import issue_token
-from registry.errors import NotFound, ValidationFailed
+from registry.errors import BadRequest, NotFound, ValidationFailed
 from registry.guards import requires
 from registry.http import ApiRequest, CurrentUser, decode_json, documents_body, problems, read_body, read_json
 
@@ -87,6 +87,11 @@ class AuthController(Controller):
         summary="Sign in the web app with a local account: sets the session cookie and its CSRF cookie",
     )
     async def start_session(self, request: ApiRequest) -> Response[None]:
+        # A form on another site can post a body that reads as JSON (as text/plain), but cannot
+        # set this content type without the browser asking first: no signing in a browser to an
+        # account of someone else's choosing.
+        if request.headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json":
+            raise BadRequest("Send the username and password as JSON, with Content-Type: application/json.")
         credentials = await read_json(request, TokenRequest)
         principal, _ = await service.authenticate(request.db, request.settings, credentials.username, credentials.password, _address(request))
         secret = await sessions.start(request.db, request.settings, principal.username)
