@@ -99,6 +99,28 @@ describe('edit', () => {
     expect(puts(api)[1]!.headers.get('If-Match')).toBe('"5"');
   });
 
+  test('Cancel is disabled, with the reason on screen, while the PUT is in flight; one PUT however many clicks', async () => {
+    const api = setUp();
+    let answer: (response: Response) => void = () => {};
+    api.on('PUT', `/api/v1/items/${ID}`, () => new Promise<Response>((resolve) => (answer = resolve)));
+    const { user, router } = renderApp(`/items/${ID}/edit`);
+    await user.type(await screen.findByLabelText('Reason for the change'), 'Fix');
+    const submitButton = screen.getByRole('button', { name: 'Submit' });
+    await user.dblClick(submitButton);
+
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    await waitFor(() => expect(cancel).toBeDisabled());
+    expect(submitButton).toBeDisabled();
+    expect(screen.getByRole('status')).toHaveTextContent('Saving the changes…');
+    expect(cancel).toHaveAccessibleDescription(/Cancel is unavailable until the server answers/);
+    await user.click(cancel);
+    expect(router.state.location.pathname).toBe(`/items/${ID}/edit`);
+
+    answer(jsonResponse(study(4)));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/items/${ID}`));
+    expect(puts(api)).toHaveLength(1);
+  });
+
   test('403 on submit: “You may not edit this record.”', async () => {
     const api = setUp();
     api.on('PUT', `/api/v1/items/${ID}`, () => problem(403));

@@ -3,6 +3,8 @@
 import { useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client.ts';
+import { SubmitCancelRow } from '../../components/SubmitCancelRow.tsx';
+import { useSingleSubmit } from '../../components/useSingleSubmit.ts';
 import { useItem, usePermissions, type Item, type SubtypeInfo } from '../items/api.ts';
 import { findSubtype } from '../items/subtypes.ts';
 import { useUpdateItem, type FormData } from './api.ts';
@@ -142,7 +144,7 @@ function EditForm({ item, subtype, back, onReload }: EditFormProps) {
   const [failure, setFailure] = useState<Failure | null>(null);
   const [submittedReason, setSubmittedReason] = useState('');
   const [reloading, setReloading] = useState(false);
-  const inFlight = useRef(false);
+  const { submitting, submitOnce } = useSingleSubmit();
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const update = useUpdateItem();
   const split = useMemo(() => serverErrors(subtype, failure, formData), [subtype, failure, formData]);
@@ -150,7 +152,6 @@ function EditForm({ item, subtype, back, onReload }: EditFormProps) {
   const serverReasonErrors = split.general.filter((problem) => problem.field === 'reason');
   const general = { ...split, general: split.general.filter((problem) => problem.field !== 'reason') };
   const serverReasonError = reason === submittedReason ? serverReasonErrors[0] : undefined;
-  const busy = update.isPending || update.isSuccess;
   const status = failure?.error instanceof ApiError ? failure.error.status : undefined;
 
   function checkReason(): boolean {
@@ -160,24 +161,24 @@ function EditForm({ item, subtype, back, onReload }: EditFormProps) {
   }
 
   function submit(data: FormData) {
-    if (inFlight.current) return;
     if (!checkReason()) {
       reasonRef.current?.focus();
       return;
     }
-    inFlight.current = true;
-    setFailure(null);
-    setSubmittedReason(reason);
-    update.mutate(
-      { id: item.id, revision: item.revision, data, reason: reason.trim() },
-      {
-        onSuccess: () => navigate(`/items/${item.id}`),
-        onError: (error) => {
-          inFlight.current = false;
-          setFailure({ error, submitted: data });
+    submitOnce((release) => {
+      setFailure(null);
+      setSubmittedReason(reason);
+      update.mutate(
+        { id: item.id, revision: item.revision, data, reason: reason.trim() },
+        {
+          onSuccess: () => navigate(`/items/${item.id}`),
+          onError: (error) => {
+            release();
+            setFailure({ error, submitted: data });
+          },
         },
-      },
-    );
+      );
+    });
   }
 
   async function reload() {
@@ -238,17 +239,7 @@ function EditForm({ item, subtype, back, onReload }: EditFormProps) {
             </p>
           )}
         </div>
-        <div className="button-row register-actions">
-          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-            Submit
-          </button>
-          <button type="button" className="button" onClick={() => navigate(back)}>
-            Cancel
-          </button>
-          <span className="muted" role="status">
-            {busy ? 'Saving…' : ''}
-          </span>
-        </div>
+        <SubmitCancelRow className="register-actions" submitting={submitting} submittingText="Saving the changes…" onCancel={() => navigate(back)} />
       </SubtypeForm>
     </>
   );

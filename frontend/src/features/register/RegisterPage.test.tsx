@@ -1,7 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
+import { RegisterPage } from './RegisterPage.tsx';
 import { fakeApi, loadFormModules, ME, problem, type FakeApi } from './testApi.ts';
 import { startSession } from '../../testing/session.ts';
 
@@ -158,6 +161,47 @@ describe('submitting', () => {
 
     answer(jsonResponse({ ...envelope('STUDY', 'ACTIVITY', {}, 1), id: NEW_ID }, { status: 201 }));
     await waitFor(() => expect(router.state.location.pathname).toBe(`/items/${NEW_ID}`));
+    expect(posts(api)).toHaveLength(1);
+  });
+
+  test('Cancel is disabled, with the reason on screen, while the POST is in flight: no record is created unseen', async () => {
+    const api = fakeApi();
+    let answer: (response: Response) => void = () => {};
+    api.on('POST', '/api/v1/items', () => new Promise<Response>((resolve) => (answer = resolve)));
+    const { user, router } = renderApp('/register/STUDY');
+    await user.type(await screen.findByLabelText('Display name'), 'S');
+    await user.type(screen.getByLabelText('Title'), 'T');
+    await user.type(screen.getByLabelText('Description'), 'D');
+    await submit(user);
+
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    await waitFor(() => expect(cancel).toBeDisabled());
+    expect(screen.getByRole('status')).toHaveTextContent('Registering the record…');
+    expect(cancel).toHaveAccessibleDescription(/Cancel is unavailable until the server answers/);
+    expect(screen.getByText(/Cancel is unavailable until the server answers/)).toBeVisible();
+    await user.click(cancel);
+    expect(router.state.location.pathname).toBe('/register/STUDY');
+
+    answer(jsonResponse({ ...envelope('STUDY', 'ACTIVITY', {}, 1), id: NEW_ID }, { status: 201 }));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/items/${NEW_ID}`));
+    expect(posts(api)).toHaveLength(1);
+  });
+
+  test('after a failed POST Cancel works again', async () => {
+    const api = fakeApi();
+    api.on('POST', '/api/v1/items', () => problem(500, [], 'Server trouble.'));
+    const { user, router } = renderApp('/register/STUDY');
+    await user.type(await screen.findByLabelText('Display name'), 'S');
+    await user.type(screen.getByLabelText('Title'), 'T');
+    await user.type(screen.getByLabelText('Description'), 'D');
+    await submit(user);
+    expect(await screen.findByRole('alert')).toHaveTextContent('The record was not saved.');
+
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    expect(cancel).toBeEnabled();
+    expect(screen.queryByText(/Cancel is unavailable/)).not.toBeInTheDocument();
+    await user.click(cancel);
+    await waitFor(() => expect(router.state.location.pathname).toBe('/'));
     expect(posts(api)).toHaveLength(1);
   });
 
@@ -329,5 +373,58 @@ describe('clone', () => {
     await user.click(await screen.findByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(router.state.location.pathname).toBe(`/datastore/${SOURCE_ID}`));
     expect(posts(api)).toHaveLength(0);
+  });
+});
+
+describe('before the account’s roles have arrived', () => {
+  // The page itself, without the session gate above it in the app: it must not lean on that gate
+  // to keep the form from a read-only account.
+  function renderRegisterPage(path: string) {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity } } });
+    const router = createMemoryRouter([{ path: 'register/:subtype', Component: RegisterPage }], { initialEntries: [path] });
+    render(
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    );
+  }
+
+  function delayedMe(api: FakeApi): (roles: string[]) => void {
+    let answer: (response: Response) => void = () => {};
+    api.on('GET', '/api/v1/me', () => new Promise<Response>((resolve) => (answer = resolve)));
+    return (roles) => answer(jsonResponse({ ...ME, roles }));
+  }
+
+  test('a new form waits for GET /me; a read-only account then sees the notice, never the form', async () => {
+    const api = fakeApi();
+    const answerMe = delayedMe(api);
+    renderRegisterPage('/register/STUDY');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Register a Study' })).toBeInTheDocument();
+    await waitFor(() => expect(api.sent('GET', '/api/v1/me')).toHaveLength(1));
+    expect(screen.getByRole('status')).toHaveTextContent('Loading');
+    expect(screen.queryByLabelText('Display name')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Submit' })).not.toBeInTheDocument();
+
+    answerMe(['registry-read']);
+    expect(await screen.findByRole('alert')).toHaveTextContent(/may view records but not register them/);
+    expect(screen.queryByRole('button', { name: 'Submit' })).not.toBeInTheDocument();
+  });
+
+  test('a clone form waits for GET /me', async () => {
+    const api = fakeApi();
+    const answerMe = delayedMe(api);
+    api.on('GET', `/api/v1/items/${SOURCE_ID}`, () => jsonResponse(person));
+    renderRegisterPage(`/register/PERSON?clone=${SOURCE_ID}`);
+
+    await waitFor(() => expect(api.sent('GET', '/api/v1/me')).toHaveLength(1));
+    // Time for the source to arrive, had it been asked for.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByRole('status')).toHaveTextContent('Loading');
+    expect(screen.queryByText(/You are creating a new record from a copy of/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Submit' })).not.toBeInTheDocument();
+
+    answerMe(['registry-read', 'registry-write']);
+    expect(await screen.findByLabelText('Display name')).toHaveValue('Ada Lovelace');
   });
 });

@@ -1,8 +1,10 @@
 // /register/:subtype — a new record, or a clone (?clone={id}[&revision={n}]) prefilled from the
 // source's `data` only. Cloning exists only here: the API is create-only (DESIGN.md §4).
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client.ts';
+import { SubmitCancelRow } from '../../components/SubmitCancelRow.tsx';
+import { useSingleSubmit } from '../../components/useSingleSubmit.ts';
 import { useMe } from '../auth/api.ts';
 import { useHistory, useItem, type Item, type SubtypeInfo } from '../items/api.ts';
 import { markCloneFormFilled } from '../items/cloneTiming.ts';
@@ -35,7 +37,9 @@ export function RegisterPage() {
   }
 
   const heading = `Register ${withArticle(subtype.label)}`;
-  if (me.data && !me.data.roles.includes('registry-write')) {
+  // Nothing of the form until the account's roles are known: a read-only account must never see it, even briefly.
+  if (!me.data) return <PageLoading heading={heading} />;
+  if (!me.data.roles.includes('registry-write')) {
     return (
       <Problem heading={heading}>
         <p>Your account may view records but not register them. Ask an administrator for write access.</p>
@@ -209,44 +213,32 @@ function RegistrationForm({ subtype, initialData, cancelTo }: RegistrationFormPr
   const [formData, setFormData] = useState(initialData);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [keys] = useState(() => idempotencyKeys());
-  const inFlight = useRef(false);
+  const { submitting, submitOnce } = useSingleSubmit();
   const create = useCreateItem();
   const split = useMemo(() => serverErrors(subtype, failure, formData), [subtype, failure, formData]);
-  const busy = create.isPending || create.isSuccess;
 
   function submit(data: FormData) {
-    // One POST per submit, however fast the clicks come.
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setFailure(null);
-    const idempotencyKey = keys.keyFor({ item_subtype: subtype.subtype, data });
-    create.mutate(
-      { itemSubtype: subtype.subtype, data, idempotencyKey },
-      {
-        onSuccess: (item) => navigate(recordHref(item)),
-        onError: (error) => {
-          inFlight.current = false;
-          setFailure({ error, submitted: data });
+    submitOnce((release) => {
+      setFailure(null);
+      const idempotencyKey = keys.keyFor({ item_subtype: subtype.subtype, data });
+      create.mutate(
+        { itemSubtype: subtype.subtype, data, idempotencyKey },
+        {
+          onSuccess: (item) => navigate(recordHref(item)),
+          onError: (error) => {
+            release();
+            setFailure({ error, submitted: data });
+          },
         },
-      },
-    );
+      );
+    });
   }
 
   return (
     <>
       {failure && <FailureAlert failure={failure} split={split} forbidden="Your account may not register records. Ask an administrator for write access." />}
       <SubtypeForm subtype={subtype} formData={formData} onChange={setFormData} onSubmit={submit} serverErrors={split.atFields}>
-        <div className="button-row register-actions">
-          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-            Submit
-          </button>
-          <button type="button" className="button" onClick={() => navigate(cancelTo)}>
-            Cancel
-          </button>
-          <span className="muted" role="status">
-            {busy ? 'Saving…' : ''}
-          </span>
-        </div>
+        <SubmitCancelRow className="register-actions" submitting={submitting} submittingText="Registering the record…" onCancel={() => navigate(cancelTo)} />
       </SubtypeForm>
     </>
   );
