@@ -165,6 +165,46 @@ describe('registering and cloning', () => {
     await context.close();
   });
 
+  test('clone a dataset’s old revision from the datastore: that revision’s data, no files, nothing asked of the API about the source', async () => {
+    const organisation = await api.createItem(admin, 'ORGANISATION', { display_name: `Rain office ${tag}`, name: `Rain office ${tag}` });
+    const first = await api.createItem(admin, 'DATASET', api.dataset(organisation.id, `Versioned rainfall ${tag}`));
+    const firstData = first.data as { dataset_info: Record<string, unknown> };
+    await api.updateItem(admin, first, { ...first.data, dataset_info: { ...firstData.dataset_info, description: 'Hourly rainfall.' } }, 'Hourly now');
+    await api.uploadFile(admin, first.id, 'rain.csv', 'hour,mm\n1,0.2\n');
+    const cloner = await api.createUser(admin, 'registry-write');
+    const { page, context, errors } = await openPage(browser);
+    await signInThroughTheForm(page, cloner);
+    await page.goto(`/datastore/${first.id}?tab=history`);
+    const cloneRevisionLinks = page.getByRole('link', { name: 'Clone this revision' });
+    await cloneRevisionLinks.first().waitFor();
+    await expect(cloneRevisionLinks.count()).resolves.toBe(2);
+
+    const aboutSource: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/api/v1/items/${first.id}`)) aboutSource.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    await cloneRevisionLinks.last().click(); // newest first: the last is revision 1
+    await page.waitForURL(`**/register/DATASET?clone=${first.id}&revision=1`);
+    await page.waitForFunction((name) => performance.getEntriesByName(name, 'mark').length > 0, CLONE_FORM_FILLED);
+    await page.getByText('(revision 1). Access settings, history and dataset files are not copied').waitFor();
+    await expect(field(page, 'Description').inputValue()).resolves.toBe('Daily rainfall.');
+    expect(aboutSource, 'the record and its history come from the cache').toEqual([]);
+
+    await field(page, 'Display name').fill(`Versioned rainfall ${tag} (copy)`);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/\/datastore\/[0-9a-f-]{36}$/);
+    const cloneId = itemIdFrom(page, 'datastore');
+    await page.getByText('No files yet').waitFor();
+    const clone = await api.getItem(cloner, cloneId);
+    expect(clone.data).toEqual({ ...first.data, display_name: `Versioned rainfall ${tag} (copy)` });
+    expect(clone.owner).toBe(cloner.username);
+    await expect(api.call<{ files: unknown[] }>('GET', `/items/${cloneId}/files`, cloner.token)).resolves.toEqual({ files: [] });
+    await expect(api.access(cloner, cloneId)).resolves.toEqual({ owner: cloner.username, general: ['metadata-read'], groups: {} });
+    await expect(api.history(cloner, cloneId)).resolves.toMatchObject({ entries: [{ revision: 1, reason: 'Created' }] });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   test('a double click on Submit creates one record', async () => {
     const writer = await api.createUser(admin, 'registry-write');
     const name = `Double click ${tag}`;

@@ -352,7 +352,7 @@ describe('delete', () => {
 });
 
 describe('tabs', () => {
-  test('the tab is kept in the address; History offers no revision cloning; Access only for item admins', async () => {
+  test('the tab is kept in the address; History offers Clone this revision; Access only for item admins', async () => {
     const history = { entries: [{ revision: 1, at: '2024-03-01T09:00:00Z', by: 'olivia', reason: 'Created', data: dataset.data }] };
     stubApi({ ...datasetRoutes({ ...WRITER, clone: true }), [`GET ${BASE}/history`]: history });
     const { user, router } = renderApp(`/datastore/${ID}`);
@@ -363,7 +363,7 @@ describe('tabs', () => {
     expect(router.state.location.search).toBe('?tab=history');
     expect(await screen.findByText('Created')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Clone Dataset' })).toBeInTheDocument();
-    expect(screen.queryByRole('link', { name: 'Clone this revision' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Clone this revision' })).toHaveAttribute('href', `/register/DATASET?clone=${ID}&revision=1`);
 
     await user.click(screen.getByRole('tab', { name: 'Overview' }));
     expect(router.state.location.search).toBe('?tab=overview');
@@ -371,6 +371,35 @@ describe('tabs', () => {
 
     await user.click(screen.getByRole('tab', { name: 'Files' }));
     expect(router.state.location.search).toBe('');
+  });
+
+  test('Clone this revision opens the clone form with that revision’s data, from the cache', async () => {
+    const earlier = { ...dataset.data, dataset_info: { ...(dataset.data.dataset_info as object), description: 'Rainfall, first draft.' } };
+    const history = {
+      entries: [
+        { revision: 2, at: '2024-03-02T10:30:00Z', by: 'olivia', reason: 'Rewrote the description', data: dataset.data },
+        { revision: 1, at: '2024-03-01T09:00:00Z', by: 'olivia', reason: 'Created', data: earlier },
+      ],
+    };
+    // Once the history is on screen the API stops answering about the dataset: the form must fill from the cache.
+    let answering = true;
+    const answer = (body: unknown) => () => (answering ? jsonResponse(body) : new Promise<Response>(() => {}));
+    stubApi({
+      ...datasetRoutes({ ...WRITER, clone: true }),
+      [`GET ${BASE}`]: answer({ ...dataset, revision: 2 }),
+      [`GET ${BASE}/history`]: answer(history),
+    });
+    const { user, router } = renderApp(`/datastore/${ID}?tab=history`);
+    await screen.findByText('Created');
+    const oldest = screen.getByRole('listitem', { name: /Revision 1/ });
+    answering = false;
+    await user.click(within(oldest).getByRole('link', { name: 'Clone this revision' }));
+    // the form's route loads lazily: the address changes once it has
+    await waitFor(() => expect(router.state.location.pathname).toBe('/register/DATASET'));
+    expect(router.state.location.search).toBe(`?clone=${ID}&revision=1`);
+    expect(await screen.findByText(/a copy of “Rainfall 2024” \(revision 1\)\. Access settings, history and dataset files are not copied/)).toBeInTheDocument();
+    expect(screen.getByDisplayValue('Rainfall, first draft.')).toBeInTheDocument();
+    expect(screen.queryByDisplayValue('Daily rainfall.')).toBeNull();
   });
 
   test('item admins get the Access tab, also from a deep link', async () => {

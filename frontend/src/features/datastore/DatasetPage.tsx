@@ -1,5 +1,6 @@
 // A dataset in the datastore (DESIGN.md §4): its header with Clone Dataset and Edit, then its
-// files (the tab a new or cloned dataset opens on, ready for upload), fields, history and access.
+// files (the tab a new or cloned dataset opens on, ready for upload), fields, history (each
+// revision with Clone this revision) and access.
 import { useEffect, useRef } from 'react';
 import { Link, useBlocker, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
@@ -8,7 +9,7 @@ import { useItem, usePermissions, type Item, type Permissions } from '../items/a
 import { markCloneClicked } from '../items/cloneTiming.ts';
 import { DateTime } from '../items/format.tsx';
 import { HistoryTab } from '../items/HistoryTab.tsx';
-import { clonePath, editPath, recordPath } from '../items/links.ts';
+import { clonePath, editPath, mayCloneRevisions, recordPath } from '../items/links.ts';
 import { RecordData } from '../items/RecordData.tsx';
 import { LoadFailed, RecordSkeleton, Unavailable, type BackLink } from '../items/RecordPage.tsx';
 import { DATASET } from '../items/roles.ts';
@@ -87,8 +88,7 @@ function DatasetView({ item, permissions }: { item: Item; permissions: ReturnTyp
       <Tabs label="Dataset" tabs={tabs} active={active} onSelect={select} idPrefix="dataset">
         {active === 'files' && <FilesTab itemId={item.id} permissions={permissions} queue={queue} uploads={uploads} />}
         {active === 'overview' && <RecordData data={item.data} subtype={subtype} headingLevel={2} />}
-        {/* Revisions are not cloned here: a dataset is cloned whole, with Clone Dataset above. */}
-        {active === 'history' && <HistoryTab item={item} subtype={subtype} mayClone={false} />}
+        {active === 'history' && <HistoryTab item={item} subtype={subtype} mayClone={mayCloneRevisions(permissions.data)} />}
         {active === 'access' &&
           (permissions.data ? (
             <AccessTab item={item} />

@@ -35,8 +35,6 @@ export function AccessTab({ item }: { item: Item }) {
         )}
         {access.data && (
           <AccessEditor
-            // A fresh form whenever the stored settings change (after saving, or someone else's change).
-            key={JSON.stringify(access.data)}
             settings={access.data}
             available={rolesForSubtype(item.item_subtype)}
             groups={groups}
@@ -45,7 +43,7 @@ export function AccessTab({ item }: { item: Item }) {
             onEdit={() => {
               if (!save.isPending) save.reset();
             }}
-            onSave={(body) => save.mutate(body)}
+            onSave={(body, onSaved) => save.mutate(body, { onSuccess: onSaved })}
           />
         )}
         {save.isSuccess && (
@@ -82,6 +80,16 @@ function sameSettings(a: Draft, b: Draft): boolean {
   return canonical(a) === canonical(b);
 }
 
+/** The admin's edits, and the stored settings they started from. */
+interface Edits {
+  from: AccessSettings;
+  draft: Draft;
+}
+
+/**
+ * The form shows the stored settings until the admin edits them; from then on it shows the draft,
+ * whatever a background refresh brings, and says so when the stored settings changed meanwhile.
+ */
 function AccessEditor({
   settings,
   available,
@@ -97,16 +105,25 @@ function AccessEditor({
   groupName: GroupNames;
   saving: boolean;
   onEdit: () => void;
-  onSave: (body: AccessUpdate) => void;
+  onSave: (body: AccessUpdate, onSaved: () => void) => void;
 }) {
-  const initial = draftOf(settings, available);
-  const [draft, setDraft] = useState(initial);
+  const stored = draftOf(settings, available);
+  const [edits, setEdits] = useState<Edits | null>(null);
   const [groupToAdd, setGroupToAdd] = useState('');
-  const changed = !sameSettings(draft, initial);
+  // Edits undone by hand are no edits: the form follows the stored settings again.
+  const editing = edits && !sameSettings(edits.draft, draftOf(edits.from, available)) ? edits : null;
+  const draft = editing?.draft ?? stored;
+  const changed = !sameSettings(draft, stored);
+  const changedMeanwhile = editing !== null && changed && !sameSettings(draftOf(editing.from, available), stored);
   const groupsWithoutRoles = draft.groups.filter((group) => group.roles.length === 0);
 
   function update(next: Draft) {
-    setDraft(next);
+    setEdits({ from: editing?.from ?? settings, draft: next });
+    onEdit();
+  }
+
+  function discard() {
+    setEdits(null);
     onEdit();
   }
 
@@ -122,12 +139,22 @@ function AccessEditor({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (changed && groupsWithoutRoles.length === 0) onSave(bodyOf(draft));
+    if (changed && groupsWithoutRoles.length === 0) onSave(bodyOf(draft), () => setEdits(null));
   }
 
   const addable = (groups.data ?? []).filter((group) => !draft.groups.some((listed) => listed.id === group.id));
   return (
     <form className="access-form" onSubmit={submit} aria-busy={saving}>
+      {changedMeanwhile && (
+        <div className="alert alert--info" role="alert">
+          <p>The access settings were changed by someone else while you were editing: review them before saving.</p>
+          <p>Now stored:</p>
+          <AccessSummary settings={settings} groupName={groupName} />
+          <button type="button" className="button" onClick={discard}>
+            Discard my changes and load the new settings
+          </button>
+        </div>
+      )}
       <p>
         Owner: <strong>{settings.owner}</strong>. The owner always has full access and never changes. Registry administrators
         also have full access to every record.
@@ -187,7 +214,7 @@ function AccessEditor({
           {saving ? 'Saving…' : 'Save'}
         </button>
         {changed && !saving && (
-          <button type="button" className="button button--quiet" onClick={() => update(initial)}>
+          <button type="button" className="button button--quiet" onClick={discard}>
             Discard changes
           </button>
         )}

@@ -1,5 +1,6 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { queryKeys } from '../../api/queryKeys.ts';
 import { jsonResponse, renderApp } from '../../testing/render.tsx';
 import { startSession } from '../../testing/session.ts';
 import { deferred, makeItem, makePermissions, modelData, problem, stubApi } from './testing/fixtures.ts';
@@ -276,9 +277,50 @@ describe('history', () => {
     expect(screen.queryByRole('link', { name: 'Clone this revision' })).toBeNull();
   });
 
-  test('no Clone this revision for a dataset', async () => {
+  test('a dataset’s revisions can be cloned: the form holds that revision’s data, from the cache', async () => {
+    const earlier = { ...dataset.data, dataset_info: { ...(dataset.data.dataset_info as object), description: 'Rainfall, first draft.' } };
+    const history = {
+      entries: [
+        { revision: 2, at: '2024-03-02T10:30:00Z', by: 'olivia', reason: 'Rewrote the description', data: dataset.data },
+        { revision: 1, at: '2024-03-01T09:00:00Z', by: 'olivia', reason: 'Created', data: earlier },
+      ],
+    };
+    // Once the history is on screen the API stops answering about the dataset: the form must fill from the cache.
+    let answering = true;
+    const answer = (body: unknown) => () => (answering ? jsonResponse(body) : new Promise<Response>(() => {}));
+    stubApi({
+      ...itemRoutes(dataset, { clone: true, edit: true }),
+      [`GET /api/v1/items/${DATASET_ID}`]: answer({ ...dataset, revision: 2 }),
+      [`GET /api/v1/items/${DATASET_ID}/history`]: answer(history),
+    });
+    const { user, router } = renderApp(`/items/${DATASET_ID}?tab=history`);
+    await screen.findByText('Created');
+    await screen.findByRole('link', { name: 'Edit' });
+    // the header still sends a dataset's whole clone to the Datastore
+    expect(actionLink('Clone')).toBeNull();
+    const links = screen.getAllByRole('link', { name: 'Clone this revision' });
+    expect(links.map((link) => link.getAttribute('href'))).toEqual([
+      `/register/DATASET?clone=${DATASET_ID}&revision=2`,
+      `/register/DATASET?clone=${DATASET_ID}&revision=1`,
+    ]);
+
+    answering = false;
+    const oldest = screen.getByRole('listitem', { name: /Revision 1/ });
+    await user.click(within(oldest).getByRole('link', { name: 'Clone this revision' }));
+    // the form's route loads lazily: the address changes once it has
+    await waitFor(() => expect(router.state.location.search).toBe(`?clone=${DATASET_ID}&revision=1`));
+    expect(
+      await screen.findByText(
+        'You are creating a new record from a copy of “Rainfall 2024” (revision 1). Access settings, history and dataset files are not copied: the new record is yours, has default access and starts its own history.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByDisplayValue('Rainfall, first draft.')).toBeInTheDocument();
+    expect(screen.queryByDisplayValue('Daily rainfall.')).toBeNull();
+  });
+
+  test('no Clone this revision of a dataset without actions.clone', async () => {
     const history = { entries: [{ revision: 1, at: '2024-03-01T09:00:00Z', by: 'olivia', reason: 'Created', data: dataset.data }] };
-    stubApi({ ...itemRoutes(dataset, { clone: true, edit: true }), [`GET /api/v1/items/${DATASET_ID}/history`]: history });
+    stubApi({ ...itemRoutes(dataset, { edit: true }), [`GET /api/v1/items/${DATASET_ID}/history`]: history });
     renderApp(`/items/${DATASET_ID}?tab=history`);
     await screen.findByText('Created');
     await screen.findByRole('link', { name: 'Edit' });
@@ -373,6 +415,67 @@ describe('access', () => {
     expect(within(everyone).getByRole('checkbox', { name: 'Download data' })).toBeChecked();
     expect(within(everyone).getByRole('checkbox', { name: 'Download data' })).toBeDisabled();
     expect(within(everyone).getByRole('checkbox', { name: 'Edit metadata' })).not.toBeChecked();
+  });
+
+  test('a background refresh keeps the admin’s draft and says when the settings changed meanwhile', async () => {
+    let stored: object = settings;
+    const saved = { owner: 'olivia', general: ['metadata-read', 'metadata-write'], groups: { [MODELLERS]: ['metadata-read'] } };
+    const requests = stubApi({
+      ...accessRoutes(model, () => {
+        stored = saved;
+        return jsonResponse(saved);
+      }),
+      [`GET /api/v1/items/${MODEL_ID}/access`]: () => jsonResponse(stored),
+    });
+    const { user, queryClient } = renderApp(`/items/${MODEL_ID}?tab=access`);
+    const everyone = await screen.findByRole('group', { name: 'Everyone signed in to the Registry' });
+    await user.click(within(everyone).getByRole('checkbox', { name: 'Edit metadata' }));
+    const refresh = () => act(() => queryClient.refetchQueries({ queryKey: queryKeys.items.access(MODEL_ID) }));
+
+    // the same settings again: nothing to say
+    await refresh();
+    expect(within(everyone).getByRole('checkbox', { name: 'Edit metadata' })).toBeChecked();
+    expect(screen.queryByText(/changed by someone else/)).toBeNull();
+
+    stored = { owner: 'olivia', general: ['metadata-read'], groups: { [MODELLERS]: ['metadata-read'] } };
+    await refresh();
+    const notice = await screen.findByRole('alert');
+    expect(notice).toHaveTextContent(
+      'The access settings were changed by someone else while you were editing: review them before saving.',
+    );
+    expect(notice).toHaveTextContent('Modellers: View metadata');
+    // the draft is still there, and still saveable
+    expect(within(everyone).getByRole('checkbox', { name: 'Edit metadata' })).toBeChecked();
+    expect(screen.getByRole('rowheader', { name: 'Hydrologists' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeEnabled();
+
+    await user.click(within(notice).getByRole('button', { name: 'Discard my changes and load the new settings' }));
+    expect(screen.queryByText(/changed by someone else/)).toBeNull();
+    expect(within(everyone).getByRole('checkbox', { name: 'Edit metadata' })).not.toBeChecked();
+    expect(screen.getByRole('rowheader', { name: 'Modellers' })).toBeInTheDocument();
+    expect(screen.queryByRole('rowheader', { name: 'Hydrologists' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
+
+    // a draft made on the new settings saves as usual, and the notice stays away
+    await user.click(within(everyone).getByRole('checkbox', { name: 'Edit metadata' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Access settings saved/)).toBeInTheDocument();
+    expect(JSON.parse(requests.find((r) => r.method === 'PUT')?.body ?? '')).toEqual({ general: saved.general, groups: saved.groups });
+    expect(screen.queryByText(/changed by someone else/)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
+  });
+
+  test('a form nobody has touched shows the new settings without a notice', async () => {
+    let stored: object = settings;
+    stubApi({ ...accessRoutes(model, () => jsonResponse(settings)), [`GET /api/v1/items/${MODEL_ID}/access`]: () => jsonResponse(stored) });
+    const { queryClient } = renderApp(`/items/${MODEL_ID}?tab=access`);
+    expect(await screen.findByRole('rowheader', { name: 'Hydrologists' })).toBeInTheDocument();
+    stored = { owner: 'olivia', general: ['metadata-read'], groups: { [MODELLERS]: ['metadata-read'] } };
+    await act(() => queryClient.refetchQueries({ queryKey: queryKeys.items.access(MODEL_ID) }));
+    expect(await screen.findByRole('rowheader', { name: 'Modellers' })).toBeInTheDocument();
+    expect(screen.queryByRole('rowheader', { name: 'Hydrologists' })).toBeNull();
+    expect(screen.queryByText(/changed by someone else/)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
   });
 
   test('a 422 is shown in plain words next to what it is about', async () => {

@@ -7,7 +7,7 @@ import { useItem, usePermissions, type Item, type Permissions } from './api.ts';
 import { markCloneClicked } from './cloneTiming.ts';
 import { DateTime } from './format.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
-import { clonePath, datastorePath, editPath, mayClone } from './links.ts';
+import { clonePath, datastorePath, editPath, mayClone, mayCloneRevisions } from './links.ts';
 import { RecordData } from './RecordData.tsx';
 import { DATASET } from './roles.ts';
 import { findSubtype, subtypeLabel } from './subtypes.ts';
@@ -129,7 +129,7 @@ function RecordView({ item, permissions }: { item: Item; permissions: ReturnType
       <RecordHeader item={item} label={subtypeLabel(item.item_subtype)} permissions={permissions} />
       <Tabs label="Record" tabs={tabs} active={active} onSelect={select} idPrefix="record">
         {active === 'overview' && <RecordData data={item.data} subtype={subtype} headingLevel={2} />}
-        {active === 'history' && <HistoryTab item={item} subtype={subtype} mayClone={mayClone(item, permissions.data)} />}
+        {active === 'history' && <HistoryTab item={item} subtype={subtype} mayClone={mayCloneRevisions(permissions.data)} />}
         {active === 'access' &&
           (permissions.data ? (
             <AccessTab item={item} />

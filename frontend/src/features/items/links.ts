@@ -20,7 +20,12 @@ export function clonePath(item: Pick<Item, 'id' | 'item_subtype'>, revision?: nu
   return `/register/${encodeURIComponent(item.item_subtype)}?${query.toString()}`;
 }
 
-/** Clone needs `actions.clone`; a dataset is cloned from the datastore's view instead. */
+/** The header's Clone needs `actions.clone`; a dataset is cloned whole from the datastore's view instead. */
 export function mayClone(item: Pick<Item, 'item_subtype'>, permissions: Permissions | undefined): boolean {
-  return permissions?.actions.clone === true && item.item_subtype !== DATASET;
+  return mayCloneRevisions(permissions) && item.item_subtype !== DATASET;
+}
+
+/** Clone this revision needs `actions.clone` alone: every history offers it, a dataset's too. */
+export function mayCloneRevisions(permissions: Permissions | undefined): boolean {
+  return permissions?.actions.clone === true;
 }
