@@ -33,6 +33,8 @@ describe('signed out', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to the Registry' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/signin');
     expect(router.state.location.search).toBe(`?next=${encodeURIComponent('/items/abc?tab=history')}`);
+    // The heading shows before the sign-in options have arrived: wait for them, then count.
+    expect(await screen.findByLabelText('Username')).toBeInTheDocument();
     // No session cookie, so no GET /me.
     expect(requests.map((request) => request.path)).toEqual(['/api/v1/auth/config']);
   });
