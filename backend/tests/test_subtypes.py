@@ -546,21 +546,11 @@ def test_every_property_and_definition_has_a_human_title(subtype: str) -> None:
     schema = SUBTYPES[subtype].json_schema
     for name, definition in schema.get("$defs", {}).items():
         assert definition["title"] and not re.search(r"[a-z][A-Z]", definition["title"]), name
-    # The condition of an if/then rule names fields the form shows elsewhere, with their titles.
-    conditions = [node["if"] for node in nodes(schema) if isinstance(node, dict) and "if" in node]
     for node in nodes(schema):
-        if isinstance(node, dict) and "properties" in node and not any(node is condition for condition in conditions):
+        if isinstance(node, dict) and "properties" in node:
             for name, prop in node["properties"].items():
                 assert prop.get("title"), name
                 assert "_" not in prop["title"] and prop["title"] != name, prop["title"]
-
-
-def test_rules_across_fields_are_in_the_served_schemas() -> None:
-    """The form marks and checks them: a dataset's access address and description when it is not
-    reposited."""
-    access = SUBTYPES["DATASET"].json_schema["$defs"]["AccessInfo"]
-    assert access["if"] == {"properties": {"reposited": {"const": False}}, "required": ["reposited"]}
-    assert access["then"] == {"required": ["uri", "description"]}
 
 
 @pytest.mark.parametrize("subtype", SUBTYPES)

@@ -2133,10 +2133,10 @@ export interface operations {
             /** @description The new record */
             201: {
                 headers: {
-                    /** @description The revision, quoted: `"3"`. Send it back as If-Match to change the record. */
-                    ETag?: unknown;
                     /** @description The new record's address. */
                     Location?: unknown;
+                    /** @description The revision, quoted: `"3"`. Send it back as If-Match to change the record. */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

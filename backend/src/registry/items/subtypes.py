@@ -111,9 +111,6 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True):
 
     # The JSON Schema title of a nested Struct (msgspec would use the class name).
     schema_title: ClassVar[str]
-    # Rules across this Struct's fields that a JSON Schema can state, added to its schema so that
-    # forms mark and check them (`problems` checks them on the server, with field paths).
-    schema_rules: ClassVar[dict[str, Any]] = {}
 
     def problems(self) -> Problems:
         """Cross-field problems of this Struct alone, as (path relative to it, message)."""
@@ -331,10 +328,6 @@ class Approvals(Strict):
 
 class AccessInfo(Strict, kw_only=True):
     schema_title = "Access information"
-    schema_rules: ClassVar[dict[str, Any]] = {
-        "if": {"properties": {"reposited": {"const": False}}, "required": ["reposited"]},
-        "then": {"required": ["uri", "description"]},
-    }
 
     reposited: Annotated[
         Flag,
@@ -413,11 +406,14 @@ def _json_schema(struct: mi.StructType, title: str) -> dict[str, Any]:
     defs: dict[str, Any] = msgspec.json.schema(struct.cls)["$defs"]
     # The root object is inlined so `properties` sit at the top, where form and record view look first.
     root = defs.pop(struct.cls.__name__)
-    classes = {type_info.cls.__name__: type_info.cls for _, type_info, _ in _deep_fields(struct) if isinstance(type_info, mi.StructType)}
+    titles = {
+        type_info.cls.__name__: type_info.cls.schema_title
+        for _, type_info, _ in _deep_fields(struct)
+        if isinstance(type_info, mi.StructType)
+    }
     for name, definition in defs.items():
-        definition["title"] = classes[name].schema_title
-        definition.update(classes[name].schema_rules)
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, **struct.cls.schema_rules, "title": title}
+        definition["title"] = titles[name]
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "title": title}
     if defs:
         schema["$defs"] = defs
     return schema

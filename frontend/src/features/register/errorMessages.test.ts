@@ -21,18 +21,6 @@ describe('plain-language validation messages', () => {
     expect(messages('STUDY', { display_name: 'S', title: 'T' })).toEqual([['description', 'This field is required']]);
   });
 
-  test("a dataset's access address and description are required when it is not reposited, each at its field", () => {
-    const accessErrors = (access: Record<string, unknown>) =>
-      messages('DATASET', { display_name: 'D', dataset_info: { access_info: access } }).filter(([property]) =>
-        property?.startsWith('.dataset_info.access_info'),
-      );
-    expect(accessErrors({ reposited: false })).toEqual([
-      ['.dataset_info.access_info.uri', 'This field is required'],
-      ['.dataset_info.access_info.description', 'This field is required'],
-    ]);
-    expect(accessErrors({ reposited: true })).toEqual([]);
-  });
-
   test('a bad URL gives one message, not a pattern and a format error, and no regex', () => {
     const result = messages('MODEL', { display_name: 'M', name: 'n', description: 'd', documentation_url: 'nope', source_url: 'https://example.org' });
     expect(result).toEqual([['.documentation_url', 'Enter a full web address starting with https://']]);

@@ -76,8 +76,6 @@ export function plainLanguageErrors(root: JsonObject) {
     const seen = new Set<string>();
     const result: RJSFValidationError[] = [];
     for (const error of errors) {
-      // An if/then rule that fails also reports the field it requires (`required`), at that field.
-      if (error.name === 'if') continue;
       const message = plainMessage(root, error);
       const key = `${error.property ?? ''}\u0000${message}`;
       if (seen.has(key)) continue;
