@@ -39,12 +39,13 @@ LOGIN_TIMEOUT = datetime.timedelta(minutes=10)
 SCOPE = "openid profile email"
 _ROLE_BY_NAME = {name: role for role, name in GENERAL_ROLE_NAMES.items()}
 _USERNAME = re.compile(USERNAME_PATTERN)
-# What the Registry needs of an ID token, beyond its signature: its issuer, this client as its
-# audience, and the times (Authlib checks exp, iat and the nonce given with `claims_params`).
+# Clock difference allowed between the provider and the Registry when the ID token's times are checked.
 _LEEWAY_SECONDS = 60
 
 
 class SignInFailed(Exception):
+    """A sign-in at the provider that cannot go on: `code` goes to /signin?error=, the detail to the log."""
+
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
         self.code = code
@@ -138,6 +139,7 @@ class Provider:
     async def _id_token_claims(self, token: dict[str, Any], nonce: str, issuer: str) -> dict[str, Any]:
         if "id_token" not in token:
             raise SignInFailed("invalid_id_token", "The provider sent no ID token.")
+        # Beyond the signature: the issuer, this client as the audience; Authlib checks the times and the nonce.
         options = {"iss": {"essential": True, "values": [issuer]}, "aud": {"essential": True, "values": [self.settings.client_id]}}
         try:
             return dict(await self._client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=_LEEWAY_SECONDS))
