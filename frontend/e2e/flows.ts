@@ -12,6 +12,9 @@ const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url)
  * only `part` of it where the page also lists what other tests made.
  */
 export async function docsScreenshot(page: Page, name: string, part?: Locator): Promise<void> {
+  // A picture of the product with an error on screen would teach users that errors are normal.
+  const errorAlerts = await page.locator('.alert--error:visible').allInnerTexts();
+  if (errorAlerts.length > 0) throw new Error(`docs/images/${name}.png would show an error: ${errorAlerts.join(' | ')}`);
   const path = await screenshot(page, name);
   await mkdir(DOCS_IMAGES, { recursive: true });
   if (part) await part.screenshot({ path: `${DOCS_IMAGES}${name}.png` });

@@ -78,12 +78,16 @@ export function SubtypeForm({ subtype, formData, onChange, onSubmit, onInvalid, 
   );
 }
 
-/** The form's schemas are not the ones its validators were compiled from: its own checks are off until a reload. */
+/** The form's schemas are not the ones its validators were compiled from: the web app and the
+ * server are different builds. A reload helps only if the server was updated while the page was open. */
 function OutOfDateAlert() {
   return (
     <div className="alert alert--error register-alert" role="alert">
-      <p>This page is out of date: reload it.</p>
-      <p>Until then, what you enter is checked only when you submit.</p>
+      <p>This form cannot check your entries as you type: the web app and the server are different versions.</p>
+      <p>
+        You can still submit: the server checks everything and names each field to correct. If the Registry was updated while
+        this page was open, reloading it brings the checks back; if not, tell the registry’s operators.
+      </p>
       <button type="button" className="button" onClick={() => window.location.reload()}>
         Reload
       </button>
