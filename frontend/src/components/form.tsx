@@ -1,7 +1,7 @@
 // Small form helpers for hand-written forms (admin, account): a labelled field with help and error
 // text, and the mapping of a server answer onto the form (422 errors at their fields, 409 at the
 // taken name).
-import { useId, type ReactNode } from 'react';
+import { useId, type ChangeEvent, type ReactNode, type Ref } from 'react';
 import { ApiError, describeError } from '../api/client.ts';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -48,6 +48,29 @@ export function Field({ label, help, error, children }: FieldProps) {
         </span>
       )}
     </div>
+  );
+}
+
+interface PasswordFieldProps {
+  label: string;
+  name: string;
+  /** 'current-password' for the one the user has, 'new-password' for one being set. */
+  autoComplete: 'current-password' | 'new-password';
+  value: string;
+  onChange: (event: ChangeEvent<HTMLInputElement>) => void;
+  help?: string;
+  error?: string;
+  inputRef?: Ref<HTMLInputElement>;
+}
+
+/** A password input in a Field, no longer than the server takes. */
+export function PasswordField({ label, name, autoComplete, value, onChange, help, error, inputRef }: PasswordFieldProps) {
+  return (
+    <Field label={label} help={help} error={error}>
+      {(control) => (
+        <input {...control} ref={inputRef} name={name} type="password" autoComplete={autoComplete} maxLength={1024} value={value} onChange={onChange} />
+      )}
+    </Field>
   );
 }
 

@@ -14,7 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
 from registry import logs
-from registry.access.roles import GeneralRole
+from registry.access.roles import GeneralRole, Principal
 from registry.auth import access_tokens, service, sessions
 from registry.auth.oidc import CALLBACK_PATH, LOGIN_TIMEOUT, STATE_COOKIE, SignInFailed
 from registry.auth.schemas import (
@@ -40,11 +40,15 @@ from registry.http import ApiRequest, CurrentUser, decode_json, documents_body, 
 # A path of this site: one `/`, then anything but a second `/` or `\` (which browsers read as
 # another host), and no control characters.
 _LOCAL_PATH = re.compile(r"/(?![/\\])[^\x00-\x1f\x7f]{0,2047}")
-_OIDC_PATH = "/api/v1/auth/oidc"
+# The state cookie goes only to the sign-in routes (login and callback).
+_OIDC_PATH = CALLBACK_PATH.rsplit("/", 1)[0]
 
 
-def _address(request: ApiRequest) -> str:
-    return request.client.host if request.client else "unknown"
+async def _sign_in(request: ApiRequest) -> tuple[Principal, int]:
+    """The local account the body's username and password name, and its token generation."""
+    credentials = await read_json(request, TokenRequest)
+    address = request.client.host if request.client else "unknown"
+    return await service.authenticate(request.db, request.settings, credentials.username, credentials.password, address)
 
 
 def _public_base(request: ApiRequest) -> str:
@@ -68,8 +72,7 @@ class AuthController(Controller):
         summary="Sign in: exchange a local account's username and password for a bearer token (for scripts)",
     )
     async def token(self, request: ApiRequest) -> TokenResponse:
-        credentials = await read_json(request, TokenRequest)
-        principal, generation = await service.authenticate(request.db, request.settings, credentials.username, credentials.password, _address(request))
+        principal, generation = await _sign_in(request)
         ttl = request.settings.token_ttl
         return TokenResponse(access_token=issue_token(request.settings.secret_key, ttl, principal.username, generation), expires_in=ttl)
 
@@ -92,8 +95,7 @@ class AuthController(Controller):
         # account of someone else's choosing.
         if request.headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json":
             raise BadRequest("Send the username and password as JSON, with Content-Type: application/json.")
-        credentials = await read_json(request, TokenRequest)
-        principal, _ = await service.authenticate(request.db, request.settings, credentials.username, credentials.password, _address(request))
+        principal, _ = await _sign_in(request)
         secret = await sessions.start(request.db, request.settings, principal.username)
         return Response(None, status_code=204, cookies=sessions.cookies(request.settings, request, secret))
 

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { describeError } from '../../api/client.ts';
 import { Dialog } from '../../components/Dialog.tsx';
-import { Field, firstWithError, focusField, NO_ERRORS, serverErrors, type FieldErrors, type FormErrors } from '../../components/form.tsx';
+import { Field, firstWithError, focusField, NO_ERRORS, PasswordField, serverErrors, type FieldErrors, type FormErrors } from '../../components/form.tsx';
 import { useMe, type Me } from '../auth/api.ts';
 import { DateTime } from '../items/format.tsx';
 import { useAccessTokens, useChangePassword, useCreateAccessToken, useRevokeAccessToken, type AccessToken, type NewAccessToken } from './api.ts';
@@ -380,10 +380,10 @@ function NewTokenDialog({ token, onClose, returnFocus }: NewTokenDialogProps) {
 }
 
 const PASSWORD_FIELDS = ['current_password', 'new_password', 'repeat_password'] as const;
-type PasswordField = (typeof PASSWORD_FIELDS)[number];
+type PasswordFormField = (typeof PASSWORD_FIELDS)[number];
 
 const MIN_PASSWORD_LENGTH = 12;
-const PASSWORD_RULES: FieldErrors<PasswordField> = { new_password: `Use at least ${MIN_PASSWORD_LENGTH} characters.` };
+const PASSWORD_RULES: FieldErrors<PasswordFormField> = { new_password: `Use at least ${MIN_PASSWORD_LENGTH} characters.` };
 
 interface PasswordValues {
   current_password: string;
@@ -393,8 +393,8 @@ interface PasswordValues {
 
 const NO_PASSWORDS: PasswordValues = { current_password: '', new_password: '', repeat_password: '' };
 
-function checkPasswords(values: PasswordValues): FieldErrors<PasswordField> {
-  const errors: FieldErrors<PasswordField> = {};
+function checkPasswords(values: PasswordValues): FieldErrors<PasswordFormField> {
+  const errors: FieldErrors<PasswordFormField> = {};
   if (!values.current_password) errors.current_password = 'Enter your current password.';
   if (values.new_password.length < MIN_PASSWORD_LENGTH) {
     errors.new_password = values.new_password ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : 'Enter a new password.';
@@ -406,11 +406,11 @@ function checkPasswords(values: PasswordValues): FieldErrors<PasswordField> {
 
 function ChangePasswordForm() {
   const [values, setValues] = useState<PasswordValues>(NO_PASSWORDS);
-  const [errors, setErrors] = useState<FormErrors<PasswordField>>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors<PasswordFormField>>(NO_ERRORS);
   const [changed, setChanged] = useState(false);
   const change = useChangePassword();
   const form = useRef<HTMLFormElement>(null);
-  const set = (field: PasswordField) => (event: { target: { value: string } }) => setValues((current) => ({ ...current, [field]: event.target.value }));
+  const set = (field: PasswordFormField) => (event: { target: { value: string } }) => setValues((current) => ({ ...current, [field]: event.target.value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -445,45 +445,31 @@ function ChangePasswordForm() {
           {errors.general}
         </p>
       )}
-      <Field label="Current password" error={errors.fields.current_password}>
-        {(control) => (
-          <input
-            {...control}
-            name="current_password"
-            type="password"
-            autoComplete="current-password"
-            maxLength={1024}
-            value={values.current_password}
-            onChange={set('current_password')}
-          />
-        )}
-      </Field>
-      <Field label="New password" help={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.fields.new_password}>
-        {(control) => (
-          <input
-            {...control}
-            name="new_password"
-            type="password"
-            autoComplete="new-password"
-            maxLength={1024}
-            value={values.new_password}
-            onChange={set('new_password')}
-          />
-        )}
-      </Field>
-      <Field label="Repeat the new password" error={errors.fields.repeat_password}>
-        {(control) => (
-          <input
-            {...control}
-            name="repeat_password"
-            type="password"
-            autoComplete="new-password"
-            maxLength={1024}
-            value={values.repeat_password}
-            onChange={set('repeat_password')}
-          />
-        )}
-      </Field>
+      <PasswordField
+        label="Current password"
+        name="current_password"
+        autoComplete="current-password"
+        value={values.current_password}
+        onChange={set('current_password')}
+        error={errors.fields.current_password}
+      />
+      <PasswordField
+        label="New password"
+        help={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        name="new_password"
+        autoComplete="new-password"
+        value={values.new_password}
+        onChange={set('new_password')}
+        error={errors.fields.new_password}
+      />
+      <PasswordField
+        label="Repeat the new password"
+        name="repeat_password"
+        autoComplete="new-password"
+        value={values.repeat_password}
+        onChange={set('repeat_password')}
+        error={errors.fields.repeat_password}
+      />
       <div className="button-row">
         <button type="submit" className="button button--primary" disabled={change.isPending} aria-busy={change.isPending}>
           Change password

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../api/client.ts';
 import { Dialog } from '../../components/Dialog.tsx';
-import { Field, firstWithError, focusField, NO_ERRORS, serverErrors, type FieldErrors, type FormErrors } from '../../components/form.tsx';
+import { Field, firstWithError, focusField, NO_ERRORS, PasswordField, serverErrors, type FieldErrors, type FormErrors } from '../../components/form.tsx';
 import { useMe } from '../auth/api.ts';
 import { AdminOnly } from './AdminOnly.tsx';
 import { useCreateUser, useResetPassword, useUpdateUser, useUsers, type GeneralRole, type User } from './api.ts';
@@ -388,33 +388,24 @@ function ResetPasswordDialog({ user, onClose, onDone }: UserDialogProps) {
             {errors.general}
           </p>
         )}
-        <Field label="New password" help={RULES.password} error={errors.fields.password}>
-          {(control) => (
-            <input
-              {...control}
-              ref={first}
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              maxLength={1024}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Repeat the new password" error={errors.fields.repeat_password}>
-          {(control) => (
-            <input
-              {...control}
-              name="repeat_password"
-              type="password"
-              autoComplete="new-password"
-              maxLength={1024}
-              value={repeat}
-              onChange={(event) => setRepeat(event.target.value)}
-            />
-          )}
-        </Field>
+        <PasswordField
+          label="New password"
+          help={RULES.password}
+          name="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={errors.fields.password}
+          inputRef={first}
+        />
+        <PasswordField
+          label="Repeat the new password"
+          name="repeat_password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(event) => setRepeat(event.target.value)}
+          error={errors.fields.repeat_password}
+        />
         <div className="button-row">
           <button type="submit" className="button button--primary" disabled={reset.isPending} aria-busy={reset.isPending}>
             Set password
@@ -516,11 +507,15 @@ function CreateUserForm() {
         <Field label="E-mail" error={errors.fields.email}>
           {(control) => <input {...control} name="email" type="email" autoComplete="off" maxLength={320} value={values.email} onChange={set('email')} />}
         </Field>
-        <Field label="Password" help={RULES.password} error={errors.fields.password}>
-          {(control) => (
-            <input {...control} name="password" type="password" autoComplete="new-password" maxLength={1024} value={values.password} onChange={set('password')} />
-          )}
-        </Field>
+        <PasswordField
+          label="Password"
+          help={RULES.password}
+          name="password"
+          autoComplete="new-password"
+          value={values.password}
+          onChange={set('password')}
+          error={errors.fields.password}
+        />
         <Field label="Role" help={roleHelp(values.role)} error={errors.fields.roles}>
           {(control) => (
             <select {...control} name="roles" value={values.role} onChange={set('role')}>
