@@ -195,11 +195,19 @@ def test_an_unexpected_failure_is_500_with_its_traceback_in_the_log(migrated_url
         response = api.put(f"/items/{dataset}/files/a.txt", content=b"bytes")
         assert response.status_code == 500
         assert response.json()["detail"] == "Something went wrong on the server. It has been logged; try again later."
+        # The log is written by a thread of its own: give it a moment before reading.
+        deadline = time.monotonic() + 10
+        while not _error_lines(tmp_path / "server.log") and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         stop_server(broken)
-    lines = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines() if line.startswith("{")]
-    errors = [line for line in lines if line["level"] == "error"]
+    errors = _error_lines(tmp_path / "server.log")
     assert errors and "Traceback" in errors[0]["error"] and "files-is-a-file" in errors[0]["error"]
+
+
+def _error_lines(log: Path) -> list[dict]:
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return [line for line in lines if line["level"] == "error"]
 
 
 @pytest.fixture(scope="module")
